@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>Heroku's runtime contract: listen on <c>0.0.0.0:$PORT</c> when <c>PORT</c> is set.</summary>
