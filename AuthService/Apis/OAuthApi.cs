@@ -1,0 +1,211 @@
+using AuthService.Flow;
+using AuthService.Salesforce;
+using AuthService.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace AuthService.Apis;
+
+internal static class OAuthApi
+{
+    public static IEndpointRouteBuilder MapOAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/oauth2");
+
+        api.MapGet("/authorize", Authorize)
+            .WithName("Authorize")
+            .WithSummary("Starts the web-server flow: redirects to Salesforce with a fresh state and a PKCE challenge.");
+        api.MapGet("/success", Callback)
+            .WithName("Callback")
+            .WithSummary("The connected app's callback: checks and consumes the state, answers the code.");
+        api.MapPost("/token", ExchangeCode)
+            .WithName("ExchangeCode")
+            .WithSummary("Exchanges a code (query or form 'code') for Salesforce tokens.");
+        api.MapPost("/login", PasswordLogin)
+            .WithName("PasswordLogin")
+            .WithSummary("Username-password grant, for testing (form 'username', 'password').");
+        api.MapGet("/login", QueryLogin)
+            .WithName("QueryLogin")
+            .WithSummary("The Node.js demo's query-string login: local mode against the emulator only.");
+        api.MapPost("/refresh", Refresh)
+            .WithName("Refresh")
+            .WithSummary("Refresh grant (form 'refresh_token').");
+        api.MapPost("/revoke", Revoke)
+            .WithName("Revoke")
+            .WithSummary("Revokes a token at Salesforce and forgets its cached validation (form 'token').");
+        api.MapPost("/introspect", Introspect)
+            .AddEndpointFilter<InternalApiKeyFilter>()
+            .WithName("Introspect")
+            .WithSummary("RFC 7662 token validation for the ResourceService; needs the internal API key.");
+
+        return app;
+    }
+
+    private static async Task<RedirectHttpResult> Authorize(HttpContext context, LoginFlowStore store, StateCookie cookie, IOptions<SalesforceOptions> options)
+    {
+        var salesforce = options.Value;
+        var state = Pkce.NewRandomValue();
+        var verifier = Pkce.NewRandomValue();
+        await store.SaveStateAsync(state, verifier);
+        cookie.Issue(context, state);
+
+        var url = QueryHelpers.AddQueryString($"{salesforce.LoginUrl.ToString().TrimEnd('/')}/services/oauth2/authorize", new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = salesforce.ClientId,
+            ["redirect_uri"] = salesforce.RedirectUri!.ToString(),
+            ["scope"] = salesforce.Scope,
+            ["state"] = state,
+            ["code_challenge"] = Pkce.ChallengeFor(verifier),
+            ["code_challenge_method"] = "S256",
+        });
+        return TypedResults.Redirect(url);
+    }
+
+    private static async Task<Results<Ok<CodeResponse>, JsonHttpResult<OAuthError>>> Callback(
+        HttpContext context,
+        LoginFlowStore store,
+        StateCookie cookie,
+        string? code,
+        string? state,
+        string? error,
+        [FromQuery(Name = "error_description")] string? errorDescription)
+    {
+        // The answer carries a code: keep it out of caches and out of any Referer the next page sends.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+
+        if (string.IsNullOrEmpty(state))
+        {
+            return Errors.BadRequest("invalid_request", "The callback has no state; start again at /oauth2/authorize.");
+        }
+
+        if (!cookie.Matches(context, state))
+        {
+            return Errors.BadRequest("invalid_request", "The state does not belong to this browser's login; start again at /oauth2/authorize.");
+        }
+
+        cookie.Clear(context);
+        if (await store.TakeStateAsync(state) is not { } verifier)
+        {
+            return Errors.BadRequest("invalid_request", "The state is unknown, expired or already used; start again at /oauth2/authorize.");
+        }
+
+        if (error is not null)
+        {
+            return Errors.BadRequest(Errors.SafeCode(error), $"Salesforce refused the login: {Errors.SafeText(errorDescription ?? error)}");
+        }
+
+        if (string.IsNullOrEmpty(code))
+        {
+            return Errors.BadRequest("invalid_request", "The callback has no code; start again at /oauth2/authorize.");
+        }
+
+        await store.BindCodeAsync(code, verifier);
+        return TypedResults.Ok(new CodeResponse(code));
+    }
+
+    private static async Task<IResult> ExchangeCode(HttpContext context, LoginFlowStore store, SalesforceClient salesforce)
+    {
+        var code = await RequestParameters.ReadAsync(context.Request, "code", queryToo: true);
+        if (string.IsNullOrEmpty(code))
+        {
+            return Errors.BadRequest("invalid_request", "Send the code from /oauth2/success as 'code' (query or form).");
+        }
+
+        // A code that did not come through our callback has no verifier; Salesforce then refuses it if PKCE was used.
+        var verifier = await store.TakeCodeVerifierAsync(code);
+        return TokenResult(context, await salesforce.ExchangeCodeAsync(code, verifier, context.RequestAborted));
+    }
+
+    private static async Task<IResult> PasswordLogin(HttpContext context, SalesforceClient salesforce, IOptions<SalesforceOptions> options)
+    {
+        if (!options.Value.PasswordFlowEnabled)
+        {
+            return Errors.PasswordFlowDisabled();
+        }
+
+        var username = await RequestParameters.ReadAsync(context.Request, "username");
+        var password = await RequestParameters.ReadAsync(context.Request, "password");
+        return await PasswordGrant(context, salesforce, username, password);
+    }
+
+    private static async Task<IResult> QueryLogin(HttpContext context, SalesforceClient salesforce, IOptions<SalesforceOptions> options)
+    {
+        if (!options.Value.QueryLoginAllowed)
+        {
+            context.Response.Headers.Allow = "POST";
+            return Errors.Json(StatusCodes.Status405MethodNotAllowed, "invalid_request",
+                "Credentials in a URL end up in logs: POST /oauth2/login with a form body of username and password.");
+        }
+
+        var username = await RequestParameters.ReadAsync(context.Request, "username", queryToo: true);
+        var password = await RequestParameters.ReadAsync(context.Request, "password", queryToo: true);
+        return await PasswordGrant(context, salesforce, username, password);
+    }
+
+    private static async Task<IResult> PasswordGrant(HttpContext context, SalesforceClient salesforce, string? username, string? password)
+    {
+        if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
+        {
+            return Errors.BadRequest("invalid_request", "Send both 'username' and 'password'.");
+        }
+
+        return TokenResult(context, await salesforce.PasswordAsync(username, password, context.RequestAborted));
+    }
+
+    private static async Task<IResult> Refresh(HttpContext context, SalesforceClient salesforce)
+    {
+        var refreshToken = await RequestParameters.ReadAsync(context.Request, "refresh_token");
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            return Errors.BadRequest("invalid_request", "Send the refresh token as the form field 'refresh_token'.");
+        }
+
+        return TokenResult(context, await salesforce.RefreshAsync(refreshToken, context.RequestAborted));
+    }
+
+    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator)
+    {
+        var token = await RequestParameters.ReadAsync(context.Request, "token");
+        if (string.IsNullOrEmpty(token))
+        {
+            return Errors.BadRequest("invalid_request", "Send the token to revoke as the form field 'token'.");
+        }
+
+        try
+        {
+            await salesforce.RevokeAsync(token, context.RequestAborted);
+        }
+        finally
+        {
+            // Forget the validation even if Salesforce could not be reached: the next use then re-checks.
+            await validator.ForgetAsync(token);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static async Task<IResult> Introspect(HttpContext context, TokenValidator validator)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var token = await RequestParameters.ReadAsync(context.Request, "token");
+        if (string.IsNullOrEmpty(token))
+        {
+            return Errors.BadRequest("invalid_request", "Send the token to check as the form field 'token'.");
+        }
+
+        var validation = await validator.ValidateAsync(token, context.RequestAborted);
+        return TypedResults.Json(IntrospectionResponse.From(validation), AuthJsonContext.Default.IntrospectionResponse);
+    }
+
+    private static IResult TokenResult(HttpContext context, TokenResponse response)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return response.Error is { } error
+            ? TypedResults.Json(error, AuthJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest)
+            : TypedResults.Json(response.Token!, AuthJsonContext.Default.JsonObject);
+    }
+}

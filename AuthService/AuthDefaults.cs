@@ -1,0 +1,33 @@
+namespace AuthService;
+
+/// <summary>Names shared by the AuthService's routes, headers, cookies and Redis keys.</summary>
+public static class AuthDefaults
+{
+    /// <summary>The header the ResourceService presents its internal API key in.</summary>
+    public const string ApiKeyHeader = "X-Internal-Api-Key";
+
+    /// <summary>The Aspire connection name of the Redis that holds shared state.</summary>
+    public const string RedisConnectionName = "cache";
+
+    /// <summary>Application name shared by every instance so that they read one Data Protection key ring.</summary>
+    public const string DataProtectionApplicationName = "SalesforceIdentity.AuthService";
+
+    public const string DataProtectionKeysRedisKey = "v1:dataprotection:keys";
+
+    /// <summary>
+    /// The state cookie. <c>__Host-</c> requires <c>Secure</c>, which a browser sends only over https,
+    /// so plain-http local runs use the unprefixed name.
+    /// </summary>
+    public const string SecureStateCookie = "__Host-sfauth-state";
+
+    public const string LocalStateCookie = "sfauth-state";
+
+    /// <summary>How long a started login may take before its state and verifier are forgotten.</summary>
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>Salesforce codes live about 15 minutes; the verifier bound to one need not outlive it.</summary>
+    public static readonly TimeSpan CodeVerifierLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest token accepted: Salesforce opaque tokens are ~112 characters, JWT-based ones longer.</summary>
+    public const int MaxTokenLength = 4096;
+}

@@ -1,0 +1,72 @@
+using System.Net.Security;
+using StackExchange.Redis;
+
+namespace AuthService;
+
+internal static class RedisConnection
+{
+    /// <summary>
+    /// Adds the Aspire Redis client for the <c>cache</c> connection. On Heroku the connection comes as
+    /// <c>REDIS_URL</c> (<c>redis://</c> or <c>rediss://</c>), a form StackExchange.Redis does not parse.
+    /// </summary>
+    public static void AddRedis(this IHostApplicationBuilder builder)
+    {
+        var redisUrl = builder.Configuration["REDIS_URL"];
+        var connectionKey = $"ConnectionStrings:{AuthDefaults.RedisConnectionName}";
+        if (!string.IsNullOrWhiteSpace(redisUrl) && string.IsNullOrWhiteSpace(builder.Configuration[connectionKey]))
+        {
+            builder.Configuration[connectionKey] = FromRedisUrl(redisUrl).ToString(includePassword: true);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Configuration[connectionKey]))
+        {
+            throw new InvalidOperationException($"REDIS_URL (or ConnectionStrings__{AuthDefaults.RedisConnectionName}) must be set.");
+        }
+
+        builder.AddRedisClient(AuthDefaults.RedisConnectionName, configureOptions: options =>
+        {
+            // Start, and keep serving through Salesforce, while Redis is down; never queue commands for later.
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = 2000;
+            options.SyncTimeout = 500;
+            options.AsyncTimeout = 500;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            if (options.Ssl && !string.IsNullOrWhiteSpace(redisUrl))
+            {
+                options.CertificateValidation += AcceptHerokuSelfSignedCertificate;
+            }
+        });
+    }
+
+    /// <summary>Converts <c>redis[s]://[user]:password@host:port</c> to StackExchange.Redis options.</summary>
+    public static ConfigurationOptions FromRedisUrl(string redisUrl)
+    {
+        if (!Uri.TryCreate(redisUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss"))
+        {
+            throw new InvalidOperationException("REDIS_URL must be a redis:// or rediss:// URL.");
+        }
+
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { { uri.Host, uri.IsDefaultPort ? 6379 : uri.Port } },
+            Ssl = uri.Scheme == "rediss",
+            SslHost = uri.Host,
+        };
+        var userInfo = uri.UserInfo.Split(':', 2);
+        if (userInfo.Length == 2)
+        {
+            options.User = string.IsNullOrEmpty(userInfo[0]) ? null : Uri.UnescapeDataString(userInfo[0]);
+            options.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+
+        return options;
+    }
+
+    // Heroku Redis serves TLS with a self-signed certificate whose name does not match the host, and
+    // Heroku's own docs say to skip verification. Accept exactly those two errors and nothing else:
+    // the link is encrypted but the server is not authenticated (an accepted deviation from ASVS 12.3.4).
+    private static bool AcceptHerokuSelfSignedCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate,
+        System.Security.Cryptography.X509Certificates.X509Chain? chain, SslPolicyErrors errors) =>
+        certificate is not null
+        && (errors & ~(SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch)) == 0;
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthService;
+
+/// <summary>The connected app and the Salesforce login host it lives on.</summary>
+public sealed class SalesforceOptions
+{
+    public const string SectionName = "Salesforce";
+
+    public Uri LoginUrl { get; set; } = new("https://login.salesforce.com");
+
+    public string ClientId { get; set; } = "";
+
+    public string ClientSecret { get; set; } = "";
+
+    /// <summary>The callback exactly as registered in the connected app.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>Scopes asked for by the web-server flow.</summary>
+    public string Scope { get; set; } = "api id refresh_token";
+
+    /// <summary>Optional comma-separated org IDs (15 or 18 characters) whose tokens are accepted.</summary>
+    public string? AllowedOrgIds { get; set; }
+
+    /// <summary><c>Enabled</c> or <c>Disabled</c>; when unset, enabled only in local mode.</summary>
+    public PasswordFlow? PasswordFlow { get; set; }
+
+    /// <summary>True when <c>SERVER_ENV=local</c>: the demo's query-string login is allowed against a loopback host.</summary>
+    public bool LocalMode { get; private set; }
+
+    public IReadOnlySet<string> AllowedOrgs => _allowedOrgs ??= (AllowedOrgIds ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(OrgId15)
+        .ToHashSet(StringComparer.Ordinal);
+
+    public bool PasswordFlowEnabled => PasswordFlow == AuthService.PasswordFlow.Enabled;
+
+    /// <summary>The demo's <c>GET /oauth2/login?username=&amp;password=</c>: local mode against a loopback (emulator) host only.</summary>
+    public bool QueryLoginAllowed => LocalMode && PasswordFlowEnabled && LoginUrl.IsLoopback;
+
+    private IReadOnlySet<string>? _allowedOrgs;
+
+    internal void ApplyLocalModeDefaults(bool localMode)
+    {
+        LocalMode = localMode;
+        PasswordFlow ??= localMode ? AuthService.PasswordFlow.Enabled : AuthService.PasswordFlow.Disabled;
+    }
+
+    /// <summary>Org IDs compare on their 15-character, case-sensitive form.</summary>
+    public static string OrgId15(string orgId) => orgId.Length >= 15 ? orgId[..15] : orgId;
+}
+
+public enum PasswordFlow
+{
+    Disabled,
+    Enabled,
+}
+
+internal sealed class SalesforceOptionsValidator : IValidateOptions<SalesforceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SalesforceOptions options)
+    {
+        var failures = new List<string>();
+        if (!options.LoginUrl.IsAbsoluteUri || options.LoginUrl.Scheme is not ("https" or "http"))
+        {
+            failures.Add("Salesforce__LoginUrl (LOGIN_URL) must be an absolute https URL.");
+        }
+        else if (options.LoginUrl.Scheme == "http" && !options.LoginUrl.IsLoopback)
+        {
+            failures.Add("Salesforce__LoginUrl (LOGIN_URL) must use https unless it is a loopback emulator.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            failures.Add("Salesforce__ClientId (CLIENT_ID) must be set.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            failures.Add("Salesforce__ClientSecret (CLIENT_SECRET_ID) must be set.");
+        }
+
+        if (options.RedirectUri is null || !options.RedirectUri.IsAbsoluteUri)
+        {
+            failures.Add("Salesforce__RedirectUri (REDIRECT_URI) must be the absolute callback URL registered in the connected app.");
+        }
+
+        foreach (var org in options.AllowedOrgs)
+        {
+            if (org.Length != 15 || !org.StartsWith("00D", StringComparison.Ordinal))
+            {
+                failures.Add("Salesforce__AllowedOrgIds must list org IDs of 15 or 18 characters starting with 00D.");
+                break;
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

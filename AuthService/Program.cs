@@ -1,0 +1,16 @@
+using AuthService;
+using AuthService.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddAuthService();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.MapDefaultEndpoints();
+app.MapWelcomeApi();
+app.MapOAuthApi();
+
+app.Run();

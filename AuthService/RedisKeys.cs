@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AuthService;
+
+/// <summary>
+/// Every Redis key the AuthService writes: a versioned prefix, a kind, and the SHA-256 of the secret
+/// it is about, so that no token, code or state ever appears in Redis in the clear.
+/// </summary>
+public static class RedisKeys
+{
+    private const string Version = "v1";
+
+    public static string Token(string token) => $"{Version}:tok:{Sha256Hex(token)}";
+
+    public static string State(string state) => $"{Version}:state:{Sha256Hex(state)}";
+
+    public static string CodeVerifier(string code) => $"{Version}:code:{Sha256Hex(code)}";
+
+    public static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+}

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuthService.Apis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AuthService.Tokens;
+
+/// <summary>
+/// Validations in Redis under <c>v1:tok:&lt;sha256&gt;</c>. Each value carries an HMAC (key derived from the
+/// internal API key) over the Redis key and the JSON, so an entry written by anyone without the key, or
+/// moved to another token's key, reads as a miss. Redis being down or slow is a miss too, never an error.
+/// </summary>
+/// <remarks>
+/// Written by hand rather than with HybridCache: HybridCache keeps its own key and payload format (no
+/// HMAC-authenticated values, no per-entry TTL computed from the token's expiry after the fact).
+/// </remarks>
+public sealed partial class TokenCache(
+    IConnectionMultiplexer redis,
+    IOptions<TokenCacheOptions> options,
+    IOptions<InternalApiOptions> apiOptions,
+    TimeProvider time,
+    ILogger<TokenCache> logger)
+{
+    private const int MacLength = 32;
+
+    private readonly byte[] _macKey = HKDF.DeriveKey(
+        HashAlgorithmName.SHA256,
+        Encoding.UTF8.GetBytes(apiOptions.Value.ApiKey),
+        outputLength: 32,
+        salt: [],
+        info: Encoding.UTF8.GetBytes("v1:tok cache entries"));
+
+    private TokenCacheOptions Options => options.Value;
+
+    public async Task<TokenValidation?> GetAsync(string key)
+    {
+        var value = await RunBoundedAsync(db => db.StringGetAsync(key), "read");
+        if (value is not { HasValue: true } stored)
+        {
+            return null;
+        }
+
+        byte[] bytes = stored!;
+        if (bytes.Length <= MacLength || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(0, MacLength), Mac(key, bytes.AsSpan(MacLength))))
+        {
+            LogForgedEntry(logger);
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(bytes.AsSpan(MacLength), AuthJsonContext.Default.TokenValidation);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Caches for min(ceiling, expiry − skew) when active, briefly when inactive; not at all when already expired.</summary>
+    public async Task SetAsync(string key, TokenValidation validation)
+    {
+        var ttl = TimeToLive(validation);
+        if (ttl <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(validation, AuthJsonContext.Default.TokenValidation);
+        var value = new byte[MacLength + json.Length];
+        Mac(key, json).CopyTo(value, 0);
+        json.CopyTo(value, MacLength);
+        await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl), "write");
+    }
+
+    public Task RemoveAsync(string key) => RunBoundedAsync(db => db.KeyDeleteAsync(key), "evict");
+
+    public TimeSpan TimeToLive(TokenValidation validation)
+    {
+        if (!validation.Active)
+        {
+            return Options.InactiveTtl;
+        }
+
+        if (validation.ExpiresAt is not { } expiresAt)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var untilExpiry = DateTimeOffset.FromUnixTimeSeconds(expiresAt) - time.GetUtcNow() - Options.ClockSkew;
+        return untilExpiry < Options.MaxTtl ? untilExpiry : Options.MaxTtl;
+    }
+
+    private byte[] Mac(string key, ReadOnlySpan<byte> json)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key + "\n");
+        var message = new byte[keyBytes.Length + json.Length];
+        keyBytes.CopyTo(message, 0);
+        json.CopyTo(message.AsSpan(keyBytes.Length));
+        return HMACSHA256.HashData(_macKey, message);
+    }
+
+    private async Task<T?> RunBoundedAsync<T>(Func<IDatabase, Task<T>> command, string operation)
+    {
+        try
+        {
+            return await command(redis.GetDatabase()).WaitAsync(Options.RedisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(logger, operation, ex.GetType().Name);
+            return default;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token cache entry failed its HMAC check; treated as a miss")]
+    private static partial void LogForgedEntry(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token cache {Operation} skipped: Redis unavailable ({ExceptionType})")]
+    private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
+}

@@ -1,0 +1,11 @@
+namespace AuthService.Tokens;
+
+/// <summary>Cheap checks that keep malformed tokens from ever reaching Redis or Salesforce.</summary>
+public static class TokenFormat
+{
+    /// <summary>Printable ASCII without spaces, at most <see cref="AuthDefaults.MaxTokenLength"/> characters.</summary>
+    public static bool IsWellFormed(string? token) =>
+        !string.IsNullOrEmpty(token)
+        && token.Length <= AuthDefaults.MaxTokenLength
+        && token.All(c => c is > ' ' and <= '~');
+}

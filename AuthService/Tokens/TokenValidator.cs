@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using AuthService.Salesforce;
+using Microsoft.Extensions.Options;
+
+namespace AuthService.Tokens;
+
+/// <summary>
+/// Decides whether a token opens this product's APIs: active at the configured Salesforce host, an
+/// access token, issued to our connected app, from an allowed org, not expired. Answers from the
+/// Redis cache when it can; concurrent misses for one token on this instance share one Salesforce call.
+/// </summary>
+public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache, IOptions<SalesforceOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<TokenValidation>>> _inFlight = new(StringComparer.Ordinal);
+
+    public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!TokenFormat.IsWellFormed(token))
+        {
+            return TokenValidation.Inactive;
+        }
+
+        var key = RedisKeys.Token(token);
+        if (await cache.GetAsync(key) is { } cached && StillValid(cached))
+        {
+            return cached;
+        }
+
+        var call = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TokenValidation>>(() => FetchAndCacheAsync(token, key)));
+        try
+        {
+            // The shared call is not tied to this caller: one caller giving up does not fail the others.
+            return await call.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(key, call));
+        }
+    }
+
+    /// <summary>Forgets a token's validation (after a revoke), so the next request asks Salesforce again.</summary>
+    public Task ForgetAsync(string token) => cache.RemoveAsync(RedisKeys.Token(token));
+
+    private async Task<TokenValidation> FetchAndCacheAsync(string token, string key)
+    {
+        var introspection = await salesforce.IntrospectAsync(token, CancellationToken.None);
+        var validation = Evaluate(introspection);
+        if (validation.Active)
+        {
+            var instanceUrl = await salesforce.GetInstanceUrlAsync(token, CancellationToken.None);
+            validation = validation with { InstanceUrl = instanceUrl?.ToString().TrimEnd('/') };
+        }
+
+        await cache.SetAsync(key, validation);
+        return validation;
+    }
+
+    private TokenValidation Evaluate(Introspection introspection)
+    {
+        var salesforceOptions = options.Value;
+        if (!introspection.Active
+            || introspection.TokenType != "access_token"
+            || introspection.ClientId != salesforceOptions.ClientId
+            || introspection.ExpiresAt is not { } expiresAt
+            || !IdentityUrl.TryParse(introspection.Subject, out var organizationId, out var userId))
+        {
+            return TokenValidation.Inactive;
+        }
+
+        if (salesforceOptions.AllowedOrgs.Count > 0 && !salesforceOptions.AllowedOrgs.Contains(SalesforceOptions.OrgId15(organizationId)))
+        {
+            return TokenValidation.Inactive;
+        }
+
+        var validation = new TokenValidation(
+            Active: true,
+            Subject: introspection.Subject,
+            UserId: userId,
+            OrganizationId: organizationId,
+            Username: introspection.Username,
+            Scope: introspection.Scope,
+            ClientId: introspection.ClientId,
+            ExpiresAt: expiresAt);
+        return StillValid(validation) ? validation : TokenValidation.Inactive;
+    }
+
+    private bool StillValid(TokenValidation validation) =>
+        !validation.Active || validation.ExpiresAt > time.GetUtcNow().ToUnixTimeSeconds();
+}

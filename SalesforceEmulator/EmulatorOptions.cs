@@ -1,0 +1,90 @@
+namespace SalesforceEmulator;
+
+/// <summary>
+/// The <c>Emulator</c> configuration section: the default org, connected app and user (flat keys),
+/// extra ones (<c>Orgs</c>, <c>Apps</c>, <c>Users</c> arrays) and the emulator's own switches.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>Access-token lifetime (the org's session timeout).</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = EmulatorDefaults.DefaultAccessTokenLifetime;
+
+    /// <summary>Refresh-token lifetime; Salesforce's default policy is "valid until revoked", so it is long.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = EmulatorDefaults.DefaultRefreshTokenLifetime;
+
+    /// <summary>The <c>instance_url</c> to hand out; the request's own base URL when unset.</summary>
+    public string? InstanceUrl { get; set; }
+
+    /// <summary>Whether the <c>/_emulator</c> test hooks (request log, faults, expiry) are on.</summary>
+    public bool TestHooks { get; set; } = true;
+
+    public string OrgId { get; set; } = EmulatorDefaults.DefaultOrgId;
+    public string OrgName { get; set; } = EmulatorDefaults.DefaultOrgName;
+
+    public string ClientId { get; set; } = EmulatorDefaults.DefaultClientId;
+    public string ClientSecret { get; set; } = EmulatorDefaults.DefaultClientSecret;
+
+    /// <summary>The default app's callback URL; several may be given separated by commas or spaces.</summary>
+    public string CallbackUrl { get; set; } = EmulatorDefaults.DefaultCallbackUrl;
+    public string Scopes { get; set; } = EmulatorDefaults.DefaultScopes;
+
+    public string UserId { get; set; } = EmulatorDefaults.DefaultUserId;
+    public string Username { get; set; } = EmulatorDefaults.DefaultUsername;
+    public string Password { get; set; } = EmulatorDefaults.DefaultPassword;
+    public string? SecurityToken { get; set; }
+    public string FirstName { get; set; } = EmulatorDefaults.DefaultFirstName;
+    public string LastName { get; set; } = EmulatorDefaults.DefaultLastName;
+    public string? Email { get; set; }
+
+    public IList<OrgOptions> Orgs { get; } = [];
+    public IList<AppOptions> Apps { get; } = [];
+    public IList<UserOptions> Users { get; } = [];
+}
+
+/// <summary>An extra org.</summary>
+public sealed class OrgOptions
+{
+    public string Id { get; set; } = "";
+    public string? Name { get; set; }
+
+    /// <summary>This org's My Domain URL; falls back to <c>Emulator:InstanceUrl</c>, then the request's base URL.</summary>
+    public string? InstanceUrl { get; set; }
+}
+
+/// <summary>An extra connected app. Flags default as a new Salesforce connected app's do.</summary>
+public sealed class AppOptions
+{
+    public string ClientId { get; set; } = "";
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Callback URLs, matched exactly.</summary>
+    public IList<string> CallbackUrls { get; } = [];
+    public string Scopes { get; set; } = EmulatorDefaults.DefaultScopes;
+    public bool PasswordFlowAllowed { get; set; } = true;
+    public bool RefreshTokensAllowed { get; set; } = true;
+    public bool RefreshTokenRotation { get; set; }
+    public bool IntrospectAll { get; set; }
+    public bool RequirePkce { get; set; }
+    public bool RequireSecretForWebServer { get; set; } = true;
+    public bool RequireSecretForRefresh { get; set; } = true;
+
+    /// <summary>Username of the run-as user; set it to enable the client-credentials flow.</summary>
+    public string? ClientCredentialsUser { get; set; }
+}
+
+/// <summary>An extra user.</summary>
+public sealed class UserOptions
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>The user's org; the default org when unset.</summary>
+    public string? OrgId { get; set; }
+    public string Username { get; set; } = "";
+    public string Password { get; set; } = "";
+    public string? SecurityToken { get; set; }
+    public string FirstName { get; set; } = "";
+    public string LastName { get; set; } = "";
+    public string? Email { get; set; }
+    public bool Active { get; set; } = true;
+    public string TimeZone { get; set; } = EmulatorDefaults.DefaultTimeZone;
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Options;
+using SalesforceEmulator.Protocol;
+using SalesforceEmulator.State;
+
+namespace SalesforceEmulator;
+
+/// <summary>Checks the <c>Emulator</c> section at start, so that a bad setting stops the emulator with one clear line.</summary>
+public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        const string S = EmulatorDefaults.ConfigurationSection;
+
+        if (options.AccessTokenLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{S}:AccessTokenLifetime must be positive.");
+        }
+
+        if (options.RefreshTokenLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{S}:RefreshTokenLifetime must be positive.");
+        }
+
+        CheckUrl(options.InstanceUrl, $"{S}:InstanceUrl", failures);
+
+        var orgIds = new HashSet<string>(StringComparer.Ordinal);
+        CheckOrgId(options.OrgId, $"{S}:OrgId", orgIds, failures);
+        for (var i = 0; i < options.Orgs.Count; i++)
+        {
+            CheckOrgId(options.Orgs[i].Id, $"{S}:Orgs:{i}:Id", orgIds, failures);
+            CheckUrl(options.Orgs[i].InstanceUrl, $"{S}:Orgs:{i}:InstanceUrl", failures);
+        }
+
+        var usernames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { options.Username };
+        CheckUser(options.UserId, null, options.Username, options.Password, $"{S}", orgIds, failures);
+        for (var i = 0; i < options.Users.Count; i++)
+        {
+            var user = options.Users[i];
+            CheckUser(user.Id, user.OrgId, user.Username, user.Password, $"{S}:Users:{i}", orgIds, failures);
+            usernames.Add(user.Username);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            failures.Add($"{S}:ClientId must not be empty.");
+        }
+
+        CheckCallbacks(EmulatorDirectory.SplitList(options.CallbackUrl), $"{S}:CallbackUrl", failures);
+        for (var i = 0; i < options.Apps.Count; i++)
+        {
+            var app = options.Apps[i];
+            if (string.IsNullOrWhiteSpace(app.ClientId))
+            {
+                failures.Add($"{S}:Apps:{i}:ClientId must not be empty.");
+            }
+
+            CheckCallbacks(app.CallbackUrls.SelectMany(EmulatorDirectory.SplitList), $"{S}:Apps:{i}:CallbackUrls", failures);
+            if (app.ClientCredentialsUser is { Length: > 0 } runAs && !usernames.Contains(runAs))
+            {
+                failures.Add($"{S}:Apps:{i}:ClientCredentialsUser '{runAs}' is not a configured username.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckOrgId(string id, string setting, HashSet<string> orgIds, List<string> failures)
+    {
+        if (!SalesforceId.IsValid(id, EmulatorDefaults.OrgIdPrefix))
+        {
+            failures.Add($"{setting} must be a 15- or 18-character Salesforce id starting with {EmulatorDefaults.OrgIdPrefix}, not '{id}'.");
+            return;
+        }
+
+        orgIds.Add(SalesforceId.To18(id));
+    }
+
+    private static void CheckUser(string id, string? orgId, string username, string password, string prefix, HashSet<string> orgIds, List<string> failures)
+    {
+        if (!SalesforceId.IsValid(id, EmulatorDefaults.UserIdPrefix))
+        {
+            failures.Add($"{prefix}:{(prefix.Contains(":Users:", StringComparison.Ordinal) ? "Id" : "UserId")} must be a 15- or 18-character Salesforce id starting with {EmulatorDefaults.UserIdPrefix}, not '{id}'.");
+        }
+
+        if (!string.IsNullOrEmpty(orgId) && (!SalesforceId.IsValid(orgId, EmulatorDefaults.OrgIdPrefix) || !orgIds.Contains(SalesforceId.To18(orgId))))
+        {
+            failures.Add($"{prefix}:OrgId '{orgId}' is not a configured org.");
+        }
+
+        if (string.IsNullOrWhiteSpace(username))
+        {
+            failures.Add($"{prefix}:Username must not be empty.");
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            failures.Add($"{prefix}:Password must not be empty.");
+        }
+    }
+
+    private static void CheckCallbacks(IEnumerable<string> urls, string setting, List<string> failures)
+    {
+        foreach (var url in urls)
+        {
+            CheckUrl(url, setting, failures);
+        }
+    }
+
+    private static void CheckUrl(string? url, string setting, List<string> failures)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{setting} must be an absolute http(s) URL, not '{url}'.");
+        }
+    }
+}

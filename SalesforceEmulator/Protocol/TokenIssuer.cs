@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using SalesforceEmulator.State;
+
+namespace SalesforceEmulator.Protocol;
+
+/// <summary>Issues tokens for a grant and shapes the token endpoint's answer as Salesforce does.</summary>
+public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptions<EmulatorOptions> options)
+{
+    public const string BearerTokenType = "Bearer";
+
+    /// <summary>Issues an access token, plus a refresh token and an id_token when asked.</summary>
+    /// <param name="family">The refresh-token family the new tokens join (refresh grant), or null for a new grant.</param>
+    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        ArgumentNullException.ThrowIfNull(app);
+        var settings = options.Value;
+        var refresh = withRefreshToken ? tokens.IssueRefreshToken(grant, settings.RefreshTokenLifetime, family) : null;
+        var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family);
+        var id = EmulatorUrls.IdentityUrl(grant.LoginBase, grant.User);
+        var issuedAt = access.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var idToken = Scopes.Contains(grant.Scope, "openid") ? CreateIdToken(grant, access, id) : null;
+        return new TokenResponse(
+            access.Token,
+            refresh?.Token,
+            Signature(app.ClientSecret ?? "", id, issuedAt),
+            grant.Scope,
+            idToken,
+            grant.InstanceUrl,
+            id,
+            BearerTokenType,
+            issuedAt);
+    }
+
+    /// <summary>Base64(HMAC-SHA256(key = client secret, message = id + issued_at)).</summary>
+    public static string Signature(string clientSecret, string id, string issuedAt) =>
+        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(id + issuedAt)));
+
+    private string CreateIdToken(TokenGrant grant, AccessTokenRecord access, string identityUrl)
+    {
+        var user = grant.User;
+        var iat = access.IssuedAt.ToUnixTimeSeconds();
+
+        // at_hash: the left half of SHA-256 of the access token (OIDC Core 3.1.3.6).
+        var atHash = SigningKey.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(access.Token)).AsSpan(0, 16));
+        var payload = new JsonObject
+        {
+            ["at_hash"] = atHash,
+            ["sub"] = identityUrl,
+            ["aud"] = grant.ClientId,
+            ["iss"] = grant.LoginBase,
+            ["name"] = user.DisplayName,
+            ["preferred_username"] = user.Username,
+            ["nickname"] = NickName(user),
+            ["given_name"] = user.FirstName,
+            ["family_name"] = user.LastName,
+            ["email"] = user.Email,
+            ["email_verified"] = true,
+            ["zoneinfo"] = user.TimeZone,
+            ["user_id"] = user.Id18,
+            ["organization_id"] = user.Org.Id18,
+            ["exp"] = iat + (long)EmulatorDefaults.IdTokenLifetime.TotalSeconds,
+            ["iat"] = iat,
+            ["auth_time"] = iat,
+        };
+        if (grant.Nonce is not null)
+        {
+            payload["nonce"] = grant.Nonce;
+        }
+
+        return signingKey.Sign(payload);
+    }
+
+    /// <summary>Salesforce's default nickname: the part of the username before the '@'.</summary>
+    public static string NickName(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var at = user.Username.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 ? user.Username[..at] : user.Username;
+    }
+}
+
+/// <summary>Space-separated OAuth scope strings.</summary>
+public static class Scopes
+{
+    public static IReadOnlyList<string> Split(string? scope) =>
+        [.. (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
+
+    public static bool Contains(string? scope, string name) => Split(scope).Contains(name, StringComparer.Ordinal);
+
+    /// <summary>True when the scope asks for a refresh token.</summary>
+    public static bool AllowsRefreshToken(string? scope) => Contains(scope, "refresh_token") || Contains(scope, "offline_access");
+
+    /// <summary>The scope without the refresh-token scopes, for grants that never issue one.</summary>
+    public static string WithoutRefresh(IEnumerable<string> scopes) =>
+        string.Join(' ', scopes.Where(s => s is not "refresh_token" and not "offline_access"));
+}

@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Options;
+using SalesforceEmulator.Protocol;
+
+namespace SalesforceEmulator.State;
+
+/// <summary>An org, with both forms of its id.</summary>
+public sealed record Org(string Id15, string Id18, string Name, string? InstanceUrl);
+
+/// <summary>A connected app.</summary>
+public sealed record ConnectedApp(
+    string ClientId,
+    string? ClientSecret,
+    IReadOnlyList<string> CallbackUrls,
+    IReadOnlyList<string> Scopes,
+    bool PasswordFlowAllowed,
+    bool RefreshTokensAllowed,
+    bool RefreshTokenRotation,
+    bool IntrospectAll,
+    bool RequirePkce,
+    bool RequireSecretForWebServer,
+    bool RequireSecretForRefresh,
+    string? ClientCredentialsUser);
+
+/// <summary>A user of an org.</summary>
+public sealed record User(
+    string Id15,
+    string Id18,
+    Org Org,
+    string Username,
+    string Password,
+    string? SecurityToken,
+    string FirstName,
+    string LastName,
+    string Email,
+    bool Active,
+    string TimeZone)
+{
+    public string DisplayName => $"{FirstName} {LastName}".Trim();
+}
+
+/// <summary>The orgs, connected apps and users the emulator knows, read once from <see cref="EmulatorOptions"/>.</summary>
+public sealed class EmulatorDirectory
+{
+    private readonly Dictionary<string, Org> _orgs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConnectedApp> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, User> _usersById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, User> _usersByName = new(StringComparer.OrdinalIgnoreCase);
+
+    public EmulatorDirectory(IOptions<EmulatorOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Value;
+
+        AddOrg(new OrgOptions { Id = o.OrgId, Name = o.OrgName });
+        foreach (var org in o.Orgs)
+        {
+            AddOrg(org);
+        }
+
+        // An entry of Orgs with the default org's id replaces it (to give it a My Domain, say).
+        var defaultOrg = _orgs[SalesforceId.To18(o.OrgId)];
+
+        var defaultApp = new AppOptions { ClientId = o.ClientId, ClientSecret = o.ClientSecret, Scopes = o.Scopes };
+        foreach (var url in SplitList(o.CallbackUrl))
+        {
+            defaultApp.CallbackUrls.Add(url);
+        }
+
+        // An entry of Apps with the default client id replaces the default app: that is how its flags are set.
+        foreach (var app in o.Apps.Any(a => a.ClientId == o.ClientId) ? o.Apps : o.Apps.Prepend(defaultApp))
+        {
+            _apps[app.ClientId] = new ConnectedApp(
+                app.ClientId,
+                string.IsNullOrEmpty(app.ClientSecret) ? null : app.ClientSecret,
+                [.. app.CallbackUrls.SelectMany(SplitList)],
+                [.. SplitList(app.Scopes).Distinct(StringComparer.Ordinal)],
+                app.PasswordFlowAllowed,
+                app.RefreshTokensAllowed,
+                app.RefreshTokenRotation,
+                app.IntrospectAll,
+                app.RequirePkce,
+                app.RequireSecretForWebServer,
+                app.RequireSecretForRefresh,
+                string.IsNullOrEmpty(app.ClientCredentialsUser) ? null : app.ClientCredentialsUser);
+        }
+
+        var defaultUser = new UserOptions
+        {
+            Id = o.UserId,
+            OrgId = defaultOrg.Id18,
+            Username = o.Username,
+            Password = o.Password,
+            SecurityToken = o.SecurityToken,
+            FirstName = o.FirstName,
+            LastName = o.LastName,
+            Email = o.Email,
+        };
+        foreach (var user in o.Users.Any(u => string.Equals(u.Username, o.Username, StringComparison.OrdinalIgnoreCase)) ? o.Users : o.Users.Prepend(defaultUser))
+        {
+            var org = string.IsNullOrEmpty(user.OrgId) ? defaultOrg : _orgs[SalesforceId.To18(user.OrgId)];
+            var id18 = SalesforceId.To18(user.Id);
+            var resolved = new User(
+                id18[..15],
+                id18,
+                org,
+                user.Username,
+                user.Password,
+                string.IsNullOrEmpty(user.SecurityToken) ? null : user.SecurityToken,
+                user.FirstName,
+                user.LastName,
+                string.IsNullOrEmpty(user.Email) ? user.Username : user.Email,
+                user.Active,
+                user.TimeZone);
+            _usersById[id18] = resolved;
+            _usersByName[user.Username] = resolved;
+        }
+
+        DefaultOrg = defaultOrg;
+    }
+
+    public Org DefaultOrg { get; }
+
+    public IEnumerable<User> Users => _usersById.Values;
+
+    public ConnectedApp? FindApp(string? clientId) =>
+        clientId is not null && _apps.TryGetValue(clientId, out var app) ? app : null;
+
+    public User? FindUserByUsername(string? username) =>
+        username is not null && _usersByName.TryGetValue(username, out var user) ? user : null;
+
+    /// <summary>Finds a user by a 15- or 18-character id.</summary>
+    public User? FindUserById(string? id) =>
+        SalesforceId.IsValid(id, EmulatorDefaults.UserIdPrefix) && _usersById.TryGetValue(SalesforceId.To18(id!), out var user) ? user : null;
+
+    /// <summary>Finds an org by a 15- or 18-character id.</summary>
+    public Org? FindOrg(string? id) =>
+        SalesforceId.IsValid(id, EmulatorDefaults.OrgIdPrefix) && _orgs.TryGetValue(SalesforceId.To18(id!), out var org) ? org : null;
+
+    /// <summary>Checks a password as Salesforce does: the security token, when the user has one, follows the password.</summary>
+    public static bool PasswordMatches(User user, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var expected = user.Password + user.SecurityToken;
+        return password is not null && CryptographicEquals(expected, password);
+    }
+
+    /// <summary>Compares two secrets in constant time.</summary>
+    public static bool CryptographicEquals(string expected, string actual) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(actual));
+
+    /// <summary>Splits a list given as one string, separated by commas or whitespace.</summary>
+    public static IEnumerable<string> SplitList(string? value) =>
+        (value ?? "").Split([',', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private Org AddOrg(OrgOptions org)
+    {
+        var id18 = SalesforceId.To18(org.Id);
+        var resolved = new Org(id18[..15], id18, org.Name ?? org.Id, string.IsNullOrEmpty(org.InstanceUrl) ? null : org.InstanceUrl.TrimEnd('/'));
+        _orgs[id18] = resolved;
+        return resolved;
+    }
+}
