@@ -1,1 +1,16 @@
-Console.WriteLine();
+using ResourceService;
+using ResourceService.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddResourceService();
+
+var app = builder.Build();
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapSecuredApi();
+
+app.Run();

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace EndToEnd.Tests;
+
+/// <summary>
+/// One Aspire app for a whole test collection: the real AppHost, real processes, real Redis (or Garnet),
+/// the Salesforce emulator. Starting one costs ~10 s and stopping ~13 s, so tests share it.
+/// </summary>
+public class AspireAppFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string[] _args;
+    private DistributedApplication? _app;
+
+    public AspireAppFixture() : this([])
+    {
+    }
+
+    protected AspireAppFixture(string[] args) => _args = args;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(_args).WaitAsync(StartTimeout);
+        _app = await builder.BuildAsync().WaitAsync(StartTimeout);
+        await _app.StartAsync().WaitAsync(StartTimeout);
+        foreach (var resource in new[] { "cache", "salesforce", "authservice", "resourceservice" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A client that follows no redirect and keeps no cookie: the tests see every hop.</summary>
+    public HttpClient CreateClient(string resource) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = App.GetEndpoint(resource, "http"),
+            Timeout = RequestTimeout,
+        };
+
+    public async Task<string> GetInternalApiKeyAsync()
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "internal-api-key");
+        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException("No internal API key.");
+    }
+
+    /// <summary>How many requests the emulator has received on <paramref name="path"/> since it started.</summary>
+    public async Task<int> CountEmulatorRequestsAsync(string path)
+    {
+        using var emulator = CreateClient("salesforce");
+        var requests = await emulator.GetFromJsonAsync<List<EmulatorRequest>>("/_emulator/requests");
+        return requests!.Count(r => r.Path == path);
+    }
+
+    public async Task<string> GetPasswordGrantTokenAsync()
+    {
+        using var auth = CreateClient("authservice");
+        using var response = await auth.PostAsync("/oauth2/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = EmulatorUser.Username,
+            ["password"] = EmulatorUser.Password,
+        }));
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenAnswer>();
+        return token!.AccessToken!;
+    }
+
+    private sealed record EmulatorRequest(
+        [property: JsonPropertyName("method")] string Method,
+        [property: JsonPropertyName("path")] string Path);
+}
+
+public sealed record TokenAnswer(
+    [property: JsonPropertyName("access_token")] string? AccessToken,
+    [property: JsonPropertyName("instance_url")] string? InstanceUrl,
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("issued_at")] string? IssuedAt,
+    [property: JsonPropertyName("token_type")] string? TokenType,
+    [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+
+/// <summary>The emulator's default user (contract: "Emulator defaults").</summary>
+public static class EmulatorUser
+{
+    public const string Username = "demo@example.com";
+    public const string Password = "demo-password";
+}
+
+public static class EmulatorPaths
+{
+    public const string Introspect = "/services/oauth2/introspect";
+    public const string Token = "/services/oauth2/token";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedAspireApp : ICollectionFixture<AspireAppFixture>
+{
+    public const string Name = "Aspire app";
+}
