@@ -9,6 +9,7 @@ builder.AddAuthService();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapWelcomeApi();
 app.MapOAuthApi();

@@ -17,5 +17,11 @@ public static class RedisKeys
 
     public static string CodeVerifier(string code) => $"{Version}:code:{Sha256Hex(code)}";
 
+    /// <summary>The lock and the shared result of one refresh token's refresh.</summary>
+    public static string Refresh(string refreshToken) => $"{Version}:refresh:{Sha256Hex(refreshToken)}";
+
+    /// <summary>The validation-cache keys of the access tokens issued from one refresh token.</summary>
+    public static string Family(string refreshToken) => $"{Version}:family:{Sha256Hex(refreshToken)}";
+
     public static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -37,4 +37,5 @@ public sealed record IntrospectionResponse(
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(TokenValidation))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(AuthService.Flow.SharedRefreshResult))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -36,6 +36,7 @@ internal static class OAuthApi
             .WithName("Revoke")
             .WithSummary("Revokes a token at Salesforce and forgets its cached validation (form 'token').");
         api.MapPost("/introspect", Introspect)
+            .RequireRateLimiting(IntrospectionLimits.PolicyName)
             .AddEndpointFilter<InternalApiKeyFilter>()
             .WithName("Introspect")
             .WithSummary("RFC 7662 token validation for the ResourceService; needs the internal API key.");
@@ -107,7 +108,7 @@ internal static class OAuthApi
         return TypedResults.Ok(new CodeResponse(code));
     }
 
-    private static async Task<IResult> ExchangeCode(HttpContext context, LoginFlowStore store, SalesforceClient salesforce)
+    private static async Task<IResult> ExchangeCode(HttpContext context, LoginFlowStore store, SalesforceClient salesforce, TokenFamilies families)
     {
         var code = await RequestParameters.ReadAsync(context.Request, "code", queryToo: true);
         if (string.IsNullOrEmpty(code))
@@ -117,7 +118,7 @@ internal static class OAuthApi
 
         // A code that did not come through our callback has no verifier; Salesforce then refuses it if PKCE was used.
         var verifier = await store.TakeCodeVerifierAsync(code);
-        return TokenResult(context, await salesforce.ExchangeCodeAsync(code, verifier, context.RequestAborted));
+        return await TokenResultAsync(context, families, await salesforce.ExchangeCodeAsync(code, verifier, context.RequestAborted));
     }
 
     private static async Task<IResult> PasswordLogin(HttpContext context, SalesforceClient salesforce, IOptions<SalesforceOptions> options)
@@ -153,10 +154,11 @@ internal static class OAuthApi
             return Errors.BadRequest("invalid_request", "Send both 'username' and 'password'.");
         }
 
-        return TokenResult(context, await salesforce.PasswordAsync(username, password, context.RequestAborted));
+        // The password grant never yields a refresh token, so there is no family to record.
+        return await TokenResultAsync(context, families: null, await salesforce.PasswordAsync(username, password, context.RequestAborted));
     }
 
-    private static async Task<IResult> Refresh(HttpContext context, SalesforceClient salesforce)
+    private static async Task<IResult> Refresh(HttpContext context, RefreshCoordinator coordinator, TokenFamilies families)
     {
         var refreshToken = await RequestParameters.ReadAsync(context.Request, "refresh_token");
         if (string.IsNullOrEmpty(refreshToken))
@@ -164,10 +166,10 @@ internal static class OAuthApi
             return Errors.BadRequest("invalid_request", "Send the refresh token as the form field 'refresh_token'.");
         }
 
-        return TokenResult(context, await salesforce.RefreshAsync(refreshToken, context.RequestAborted));
+        return await TokenResultAsync(context, families, await coordinator.RefreshAsync(refreshToken, context.RequestAborted), refreshedFrom: refreshToken);
     }
 
-    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator)
+    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator, TokenFamilies families)
     {
         var token = await RequestParameters.ReadAsync(context.Request, "token");
         if (string.IsNullOrEmpty(token))
@@ -181,8 +183,9 @@ internal static class OAuthApi
         }
         finally
         {
-            // Forget the validation even if Salesforce could not be reached: the next use then re-checks.
-            await validator.ForgetAsync(token);
+            // Forget the validations even if Salesforce could not be reached: the next use then re-checks.
+            // Revoking a refresh token revokes its access tokens at Salesforce, so forget theirs too.
+            await validator.ForgetAsync(token, await families.MembersAsync(token));
         }
 
         return TypedResults.Ok();
@@ -201,11 +204,23 @@ internal static class OAuthApi
         return TypedResults.Json(IntrospectionResponse.From(validation), AuthJsonContext.Default.IntrospectionResponse);
     }
 
-    private static IResult TokenResult(HttpContext context, TokenResponse response)
+    private static async Task<IResult> TokenResultAsync(HttpContext context, TokenFamilies? families, TokenResponse response, string? refreshedFrom = null)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return response.Error is { } error
-            ? TypedResults.Json(error, AuthJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest)
-            : TypedResults.Json(response.Token!, AuthJsonContext.Default.JsonObject);
+        if (response.Error is { } error)
+        {
+            return TypedResults.Json(error, AuthJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var token = response.Token!;
+        var accessToken = token["access_token"]!.GetValue<string>();
+        // Without rotation Salesforce answers no refresh_token, and the one refreshed with stays the family's.
+        var refreshToken = token["refresh_token"]?.GetValue<string>() ?? refreshedFrom;
+        if (families is not null && refreshToken is not null)
+        {
+            await families.RecordAsync(refreshToken, accessToken, rotatedFrom: refreshToken == refreshedFrom ? null : refreshedFrom);
+        }
+
+        return TypedResults.Json(token, AuthJsonContext.Default.JsonObject);
     }
 }

@@ -52,6 +52,10 @@ internal static class Extensions
         builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<StateCookie>();
+        builder.Services.AddSingleton<RefreshCoordinator>();
+        builder.Services.AddSingleton<TokenFamilies>();
+
+        builder.AddIntrospectionRateLimiting();
 
         builder.Services.AddExceptionHandler<UpstreamExceptionHandler>();
         builder.Services.AddProblemDetails();

@@ -38,8 +38,9 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
         }
     }
 
-    /// <summary>Forgets a token's validation (after a revoke), so the next request asks Salesforce again.</summary>
-    public Task ForgetAsync(string token) => cache.RemoveAsync(RedisKeys.Token(token));
+    /// <summary>Forgets a token's validation, and those of <paramref name="relatedKeys"/> (after a revoke), so the next use asks Salesforce again.</summary>
+    public Task ForgetAsync(string token, IEnumerable<string> relatedKeys) =>
+        Task.WhenAll(relatedKeys.Append(RedisKeys.Token(token)).Select(cache.RemoveAsync));
 
     private async Task<TokenValidation> FetchAndCacheAsync(string token, string key)
     {

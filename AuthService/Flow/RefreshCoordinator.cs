@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthService.Apis;
+using AuthService.Salesforce;
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
+
+namespace AuthService.Flow;
+
+/// <summary>
+/// Makes concurrent refreshes of one refresh token, on any number of instances, cost one Salesforce
+/// call whose answer they all get. With refresh-token rotation a second call with the old token would
+/// look like reuse to Salesforce and revoke the whole family, so the losers never call: they wait for
+/// the winner's answer, which is kept (encrypted) in Redis for a minute. A network fault stores nothing,
+/// so a retry after it starts afresh with the same, still valid, refresh token.
+/// </summary>
+public sealed partial class RefreshCoordinator(
+    IConnectionMultiplexer redis,
+    SalesforceClient salesforce,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time,
+    ILogger<RefreshCoordinator> logger)
+{
+    private const string Upstream = "The refresh coordination store (Redis)";
+
+    /// <summary>Longer than a Salesforce call may take (3 s), so a live winner never loses its lock.</summary>
+    private static readonly TimeSpan LockLifetime = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan ResultLifetime = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan WaitForWinner = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("AuthService.RefreshResult.v1");
+    private readonly ConcurrentDictionary<string, Lazy<Task<TokenResponse>>> _inFlight = new(StringComparer.Ordinal);
+
+    public async Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var key = RedisKeys.Refresh(refreshToken);
+        // Same-instance callers share one task; other instances meet at the Redis lock.
+        var call = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TokenResponse>>(() => RefreshOnceAsync(refreshToken, key)));
+        try
+        {
+            return await call.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(key, call));
+        }
+    }
+
+    private async Task<TokenResponse> RefreshOnceAsync(string refreshToken, string key)
+    {
+        var lockKey = $"{key}:lock";
+        var resultKey = $"{key}:result";
+        var owner = Guid.NewGuid().ToString("N");
+        var giveUpAt = time.GetUtcNow() + WaitForWinner;
+
+        while (true)
+        {
+            if (await ReadResultAsync(resultKey) is { } shared)
+            {
+                return shared;
+            }
+
+            if (await RunAsync(db => db.LockTakeAsync(lockKey, owner, LockLifetime)))
+            {
+                try
+                {
+                    // The previous holder may have finished between our read and our lock.
+                    if (await ReadResultAsync(resultKey) is { } justFinished)
+                    {
+                        return justFinished;
+                    }
+
+                    var response = await salesforce.RefreshAsync(refreshToken, CancellationToken.None);
+                    await StoreResultAsync(resultKey, response);
+                    return response;
+                }
+                finally
+                {
+                    await RunAsync(db => db.LockReleaseAsync(lockKey, owner));
+                }
+            }
+
+            if (time.GetUtcNow() > giveUpAt)
+            {
+                throw new UpstreamUnavailableException("Salesforce", "a concurrent refresh of this token did not finish in time");
+            }
+
+            await Task.Delay(PollInterval, time);
+        }
+    }
+
+    private async Task<TokenResponse?> ReadResultAsync(string resultKey)
+    {
+        var stored = await RunAsync(db => db.StringGetAsync(resultKey));
+        if (!stored.HasValue)
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = JsonSerializer.Deserialize(_protector.Unprotect((byte[])stored!), AuthJsonContext.Default.SharedRefreshResult);
+            return result?.Error is { } error ? TokenResponse.Failed(error)
+                : result?.Token is { } token ? TokenResponse.Succeeded(token)
+                : null;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or JsonException)
+        {
+            LogUnreadableResult(logger);
+            return null;
+        }
+    }
+
+    // The answer holds tokens: it is stored encrypted, so Redis never sees one in the clear.
+    private Task<bool> StoreResultAsync(string resultKey, TokenResponse response)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new SharedRefreshResult(response.Token, response.Error), AuthJsonContext.Default.SharedRefreshResult);
+        return RunAsync(db => db.StringSetAsync(resultKey, _protector.Protect(json), ResultLifetime));
+    }
+
+    private static async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command, IConnectionMultiplexer redis)
+    {
+        try
+        {
+            return await command(redis.GetDatabase()).WaitAsync(RedisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Without the lock two instances could both refresh, and under rotation Salesforce would take the
+            // second for reuse and revoke the family: refuse (503, retry later) rather than risk the session.
+            throw new UpstreamUnavailableException(Upstream, ex.GetType().Name, ex);
+        }
+    }
+
+    private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command) => RunAsync(command, redis);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A shared refresh result could not be read; refreshing again")]
+    private static partial void LogUnreadableResult(ILogger logger);
+}
+
+/// <summary>A refresh's answer as shared between instances (encrypted at rest).</summary>
+public sealed record SharedRefreshResult(JsonObject? Token, OAuthError? Error);
