@@ -11,6 +11,7 @@ var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParame
 var authService = builder.AddProject<Projects.AuthService>("authservice")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
+    .WithServiceLogLevel()
     .WithHttpHealthCheck("/health");
 
 // Salesforce: the emulator, unless real connected-app parameters are given.
@@ -19,6 +20,7 @@ builder.AddSalesforce("salesforce", authService);
 builder.AddProject<Projects.ResourceService>("resourceservice")
     .WithReference(authService).WaitFor(authService)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
+    .WithServiceLogLevel()
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

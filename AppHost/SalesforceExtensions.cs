@@ -28,6 +28,7 @@ internal static class SalesforceExtensions
         var callback = ReferenceExpression.Create($"{authService.GetEndpoint("http")}/oauth2/success");
         var emulator = builder.AddProject<Projects.SalesforceEmulator>(name)
             .WithEnvironment("Emulator__CallbackUrl", callback)
+            .WithServiceLogLevel()
             .WithHttpHealthCheck("/health");
 
         authService

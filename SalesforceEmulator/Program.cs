@@ -1,3 +1,5 @@
+using SalesforceEmulator;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

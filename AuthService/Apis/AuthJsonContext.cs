@@ -36,6 +36,7 @@ public sealed record IntrospectionResponse(
 [JsonSerializable(typeof(CodeResponse))]
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(TokenValidation))]
+[JsonSerializable(typeof(CachedValidation))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(AuthService.Flow.SharedRefreshResult))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -38,16 +38,19 @@ public sealed partial class RefreshCoordinator(
     public async Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var key = RedisKeys.Refresh(refreshToken);
-        // Same-instance callers share one task; other instances meet at the Redis lock.
-        var call = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TokenResponse>>(() => RefreshOnceAsync(refreshToken, key)));
-        try
+        // Same-instance callers share one task (not tied to any caller); other instances meet at the Redis lock.
+        var created = new Lazy<Task<TokenResponse>>(() => RefreshOnceAsync(refreshToken, key));
+        var call = _inFlight.GetOrAdd(key, created);
+        if (ReferenceEquals(call, created))
         {
-            return await call.Value.WaitAsync(cancellationToken);
+            _ = call.Value.ContinueWith(
+                _ => _inFlight.TryRemove(KeyValuePair.Create(key, call)),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
-        finally
-        {
-            _inFlight.TryRemove(KeyValuePair.Create(key, call));
-        }
+
+        return await call.Value.WaitAsync(cancellationToken);
     }
 
     private async Task<TokenResponse> RefreshOnceAsync(string refreshToken, string key)

@@ -51,7 +51,10 @@ public sealed partial class TokenCache(
 
         try
         {
-            return JsonSerializer.Deserialize(bytes.AsSpan(MacLength), AuthJsonContext.Default.TokenValidation);
+            // The entry carries its own deadline, so the cache's life follows this service's clock, with
+            // Redis's TTL as the backstop that frees the memory.
+            var entry = JsonSerializer.Deserialize(bytes.AsSpan(MacLength), AuthJsonContext.Default.CachedValidation);
+            return entry is not null && time.GetUtcNow().ToUnixTimeMilliseconds() < entry.CachedUntil ? entry.Validation : null;
         }
         catch (JsonException)
         {
@@ -68,7 +71,8 @@ public sealed partial class TokenCache(
             return;
         }
 
-        var json = JsonSerializer.SerializeToUtf8Bytes(validation, AuthJsonContext.Default.TokenValidation);
+        var entry = new CachedValidation(validation, (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds());
+        var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuthJsonContext.Default.CachedValidation);
         var value = new byte[MacLength + json.Length];
         Mac(key, json).CopyTo(value, 0);
         json.CopyTo(value, MacLength);
@@ -121,3 +125,6 @@ public sealed partial class TokenCache(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token cache {Operation} skipped: Redis unavailable ({ExceptionType})")]
     private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
 }
+
+/// <summary>A cached validation and the moment (Unix milliseconds) it stops being trusted.</summary>
+public sealed record CachedValidation(TokenValidation Validation, long CachedUntil);

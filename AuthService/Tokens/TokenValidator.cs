@@ -26,24 +26,39 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
             return cached;
         }
 
-        var call = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TokenValidation>>(() => FetchAndCacheAsync(token, key)));
-        try
-        {
-            // The shared call is not tied to this caller: one caller giving up does not fail the others.
-            return await call.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            _inFlight.TryRemove(KeyValuePair.Create(key, call));
-        }
+        // The shared call is not tied to any caller: one caller giving up does not fail the others.
+        return await SharedFetch(token, key).WaitAsync(cancellationToken);
     }
 
     /// <summary>Forgets a token's validation, and those of <paramref name="relatedKeys"/> (after a revoke), so the next use asks Salesforce again.</summary>
     public Task ForgetAsync(string token, IEnumerable<string> relatedKeys) =>
         Task.WhenAll(relatedKeys.Append(RedisKeys.Token(token)).Select(cache.RemoveAsync));
 
+    /// <summary>One Salesforce round trip per token at a time on this instance; it leaves the table when it ends.</summary>
+    private Task<TokenValidation> SharedFetch(string token, string key)
+    {
+        var created = new Lazy<Task<TokenValidation>>(() => FetchAndCacheAsync(token, key));
+        var call = _inFlight.GetOrAdd(key, created);
+        if (ReferenceEquals(call, created))
+        {
+            _ = call.Value.ContinueWith(
+                _ => _inFlight.TryRemove(KeyValuePair.Create(key, call)),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return call.Value;
+    }
+
     private async Task<TokenValidation> FetchAndCacheAsync(string token, string key)
     {
+        // A caller that missed just before the previous shared call stored its answer finds it here.
+        if (await cache.GetAsync(key) is { } cached && StillValid(cached))
+        {
+            return cached;
+        }
+
         var introspection = await salesforce.IntrospectAsync(token, CancellationToken.None);
         var validation = Evaluate(introspection);
         if (validation.Active)

@@ -81,7 +81,7 @@ public static class TokenApi
     private static GrantResult AuthorizationCodeGrant(HttpRequest http, OAuthRequest request, TokenServices services)
     {
         var app = services.Directory.FindApp(request.ReadClientCredentials(http).ClientId);
-        if (app is null || Authenticate(http, request, services, secretRequired: app.RequireSecretForWebServer || app.ClientSecret is not null && request.ReadClientCredentials(http).ClientSecret is not null) is null)
+        if (app is null || Authenticate(http, request, services, secretRequired: app.RequireSecretForWebServer) is null)
         {
             return ClientError(http, request, services);
         }
@@ -118,7 +118,7 @@ public static class TokenApi
         }
 
         var withRefresh = app.RefreshTokensAllowed && Scopes.AllowsRefreshToken(code.Grant.Scope);
-        return Success(services.Issuer.Issue(code.Grant, app, withRefresh, family: null), app, user);
+        return Success(services.Issuer.Issue(code.Grant, app, withRefresh, family: null, withIdToken: true), app, user);
     }
 
     private static GrantResult RefreshTokenGrant(HttpRequest http, OAuthRequest request, TokenServices services)
@@ -148,7 +148,7 @@ public static class TokenApi
         var grant = new TokenGrant(app.ClientId, refresh.User, refresh.Scope, EmulatorUrls.LoginBase(http), services.Urls.InstanceUrl(http, refresh.User.Org));
 
         // Without rotation the refresh token stays valid and none is returned; with it, a new one replaces it.
-        return Success(services.Issuer.Issue(grant, app, withRefreshToken: app.RefreshTokenRotation, refresh.Family), app, refresh.User);
+        return Success(services.Issuer.Issue(grant, app, withRefreshToken: app.RefreshTokenRotation, refresh.Family, withIdToken: true), app, refresh.User);
     }
 
     private static GrantResult ClientCredentialsGrant(HttpRequest http, OAuthRequest request, TokenServices services)

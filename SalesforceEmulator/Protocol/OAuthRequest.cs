@@ -28,7 +28,7 @@ public sealed class OAuthRequest
     public static async Task<OAuthRequest?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var form = FormCollection.Empty;
+        IFormCollection form = FormCollection.Empty;
         if (request.HasFormContentType)
         {
             try

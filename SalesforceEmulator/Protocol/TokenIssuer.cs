@@ -12,9 +12,12 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
 {
     public const string BearerTokenType = "Bearer";
 
-    /// <summary>Issues an access token, plus a refresh token and an id_token when asked.</summary>
-    /// <param name="family">The refresh-token family the new tokens join (refresh grant), or null for a new grant.</param>
-    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family)
+    /// <summary>
+    /// Issues an access token, plus a refresh token when asked and an id_token when <c>openid</c> is granted
+    /// to a flow that returns one (web server and refresh). <c>family</c> is the refresh-token family the new
+    /// tokens join (refresh grant), or null for a new grant.
+    /// </summary>
+    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family, bool withIdToken = false)
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(app);
@@ -23,7 +26,7 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
         var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family);
         var id = EmulatorUrls.IdentityUrl(grant.LoginBase, grant.User);
         var issuedAt = access.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var idToken = Scopes.Contains(grant.Scope, "openid") ? CreateIdToken(grant, access, id) : null;
+        var idToken = withIdToken && Scopes.Contains(grant.Scope, "openid") ? CreateIdToken(grant, access, id) : null;
         return new TokenResponse(
             access.Token,
             refresh?.Token,

@@ -67,12 +67,16 @@ public sealed class EmulatorDirectory
         }
 
         // An entry of Apps with the default client id replaces the default app: that is how its flags are set.
+        // It keeps the default secret and callback unless it names its own ("" for the secret makes a public client).
         foreach (var app in o.Apps.Any(a => a.ClientId == o.ClientId) ? o.Apps : o.Apps.Prepend(defaultApp))
         {
+            var isDefault = app.ClientId == o.ClientId;
+            var secret = isDefault && app.ClientSecret is null ? o.ClientSecret : app.ClientSecret;
+            var callbacks = isDefault && app.CallbackUrls.Count == 0 ? defaultApp.CallbackUrls : app.CallbackUrls;
             _apps[app.ClientId] = new ConnectedApp(
                 app.ClientId,
-                string.IsNullOrEmpty(app.ClientSecret) ? null : app.ClientSecret,
-                [.. app.CallbackUrls.SelectMany(SplitList)],
+                string.IsNullOrEmpty(secret) ? null : secret,
+                [.. callbacks.SelectMany(SplitList)],
                 [.. SplitList(app.Scopes).Distinct(StringComparer.Ordinal)],
                 app.PasswordFlowAllowed,
                 app.RefreshTokensAllowed,

@@ -1,13 +1,18 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EndToEnd.Tests;
 
 /// <summary>
 /// One Aspire app for a whole test collection: the real AppHost, real processes, real Redis (or Garnet),
 /// the Salesforce emulator. Starting one costs ~10 s and stopping ~13 s, so tests share it.
+/// Every log line of every process is captured; when the collection ends, the lines are scanned for the
+/// tokens, codes, secrets and passwords the tests used, and any hit fails the run.
 /// </summary>
 public class AspireAppFixture : IAsyncLifetime
 {
@@ -21,27 +26,63 @@ public class AspireAppFixture : IAsyncLifetime
     {
     }
 
-    protected AspireAppFixture(string[] args) => _args = args;
+    protected AspireAppFixture(string[] args) => _args = [.. args, "--ServiceLogLevel=Debug"];
+
+    /// <summary>Everything secret the tests used: none may appear in any log line.</summary>
+    public ConcurrentBag<string> Secrets { get; } = [EmulatorUser.Password, "local-client-secret"];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(_args).WaitAsync(StartTimeout);
+        // The testing builder forwards each resource's console output to this logger factory.
+        builder.Services.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
         _app = await builder.BuildAsync().WaitAsync(StartTimeout);
         await _app.StartAsync().WaitAsync(StartTimeout);
         foreach (var resource in new[] { "cache", "salesforce", "authservice", "resourceservice" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
         }
+
+        RememberSecrets(await GetInternalApiKeyAsync());
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_app is null)
         {
-            await _app.DisposeAsync();
+            return;
         }
+
+        var leaks = FindSecretsInLogs();
+        await _app.DisposeAsync();
+        Assert.True(leaks.Count == 0, $"Secrets reached the logs: {string.Join(" | ", leaks)}");
+    }
+
+    public void RememberSecrets(params string?[] secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                Secrets.Add(secret);
+            }
+        }
+    }
+
+    /// <summary>Every captured line of every process so far.</summary>
+    public IReadOnlyList<string> CapturedLogLines() =>
+        [.. App.Services.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => $"{r.Category}: {r.Message} {r.Exception}")];
+
+    /// <summary>The log lines holding a secret, with the secret masked, naming only where it was seen.</summary>
+    public IReadOnlyList<string> FindSecretsInLogs()
+    {
+        var secrets = Secrets.Distinct().ToArray();
+        return [.. CapturedLogLines()
+            .SelectMany(line => secrets.Where(secret => line.Contains(secret, StringComparison.Ordinal))
+                .Select(secret => $"{secret[..Math.Min(4, secret.Length)]}... in {line.Replace(secret, "***", StringComparison.Ordinal)[..Math.Min(200, line.Length)]}"))];
     }
 
     /// <summary>A client that follows no redirect and keeps no cookie: the tests see every hop.</summary>
@@ -77,7 +118,8 @@ public class AspireAppFixture : IAsyncLifetime
         }));
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<TokenAnswer>();
-        return token!.AccessToken!;
+        RememberSecrets(token!.AccessToken);
+        return token.AccessToken!;
     }
 
     private sealed record EmulatorRequest(

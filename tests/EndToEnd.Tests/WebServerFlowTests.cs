@@ -15,7 +15,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
         using var emulator = fixture.CreateClient("salesforce");
         using var resource = fixture.CreateClient("resourceservice");
 
-        var (callback, cookie) = await LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
         using var callbackRequest = new HttpRequestMessage(HttpMethod.Get, callback);
         callbackRequest.Headers.Add("Cookie", cookie);
         using var callbackResponse = await auth.SendAsync(callbackRequest);
@@ -60,7 +60,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, cookie) = await LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
 
         using var first = new HttpRequestMessage(HttpMethod.Get, callback);
         first.Headers.Add("Cookie", cookie);
@@ -82,7 +82,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, _) = await LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
 
         using var response = await auth.GetAsync(callback);
@@ -95,28 +95,5 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
         // The refused callback bound no verifier to the code, and the challenge Salesforce holds needs one.
         Assert.Equal(HttpStatusCode.BadRequest, exchange.StatusCode);
         Assert.Equal("invalid_grant", (await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
-    }
-
-    /// <summary>
-    /// Plays the browser: /oauth2/authorize, the emulator's login page, its form post. Returns the callback
-    /// URL Salesforce redirected to and the state cookie the AuthService set.
-    /// </summary>
-    private static async Task<(Uri Callback, string Cookie)> LogInThroughEmulatorAsync(HttpClient auth, HttpClient emulator)
-    {
-        using var authorize = await auth.GetAsync("/oauth2/authorize");
-        Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
-        var cookie = authorize.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-
-        using var loginPage = await emulator.GetAsync(authorize.Headers.Location!.PathAndQuery);
-        Assert.Equal(HttpStatusCode.OK, loginPage.StatusCode);
-        var form = LoginForm.Parse(await loginPage.Content.ReadAsStringAsync());
-
-        using var content = form.WithCredentials(EmulatorUser.Username, EmulatorUser.Password);
-        using var loggedIn = await emulator.PostAsync(form.Action, content);
-        Assert.Equal(HttpStatusCode.Found, loggedIn.StatusCode);
-        var callback = loggedIn.Headers.Location!;
-        Assert.Equal("/oauth2/success", callback.AbsolutePath);
-        Assert.Equal(auth.BaseAddress!.Authority, callback.Authority);
-        return (callback, cookie);
     }
 }

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SalesforceEmulator.Protocol;
+
+namespace SalesforceEmulator.Apis;
+
+/// <summary>OIDC discovery and the JWKS that verifies id_tokens.</summary>
+public static class DiscoveryApi
+{
+    private static readonly string[] ScopesSupported =
+    [
+        "id", "api", "web", "full", "chatter_api", "visualforce", "refresh_token", "offline_access", "openid", "profile", "email",
+        "address", "phone", "custom_permissions", "wave_api", "eclair_api",
+    ];
+
+    private static readonly string[] ClaimsSupported =
+    [
+        "active", "address", "email", "email_verified", "family_name", "given_name", "is_app_installed", "language", "locale", "name",
+        "nickname", "organization_id", "phone_number", "phone_number_verified", "photos", "picture", "preferred_username", "profile",
+        "sub", "updated_at", "urls", "user_id", "user_type", "zoneinfo",
+    ];
+
+    public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(EmulatorDefaults.DiscoveryPath, GetConfiguration).WithName("OpenIdConfiguration").WithSummary("OIDC discovery for the login host");
+        app.MapGet(EmulatorDefaults.KeysPath, GetKeys).WithName("Keys").WithSummary("The RSA keys that sign id_tokens");
+        return app;
+    }
+
+    public static Ok<DiscoveryDocument> GetConfiguration(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var login = EmulatorUrls.LoginBase(context.Request);
+        return TypedResults.Ok(new DiscoveryDocument(
+            Issuer: login,
+            AuthorizationEndpoint: login + EmulatorDefaults.AuthorizePath,
+            TokenEndpoint: login + EmulatorDefaults.TokenPath,
+            RevocationEndpoint: login + EmulatorDefaults.RevokePath,
+            UserinfoEndpoint: login + EmulatorDefaults.UserInfoPath,
+            JwksUri: login + EmulatorDefaults.KeysPath,
+            RegistrationEndpoint: login + "/services/oauth2/register",
+            IntrospectionEndpoint: login + EmulatorDefaults.IntrospectPath,
+            EndSessionEndpoint: login + "/services/auth/idp/oidc/logout",
+            ScopesSupported: ScopesSupported,
+            ResponseTypesSupported: ["code", "token", "token id_token"],
+            SubjectTypesSupported: ["public"],
+            IdTokenSigningAlgValuesSupported: ["RS256"],
+            DisplayValuesSupported: ["page", "popup", "touch"],
+            TokenEndpointAuthMethodsSupported: ["client_secret_post", "client_secret_basic", "private_key_jwt"],
+            ClaimsSupported: ClaimsSupported,
+            CodeChallengeMethodsSupported: [Pkce.S256, Pkce.Plain]));
+    }
+
+    public static Ok<JsonWebKeySet> GetKeys(SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return TypedResults.Ok(key.Jwks());
+    }
+}

@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SalesforceEmulator.Protocol;
+using SalesforceEmulator.State;
+
+namespace SalesforceEmulator.Apis;
+
+/// <summary>The <c>/_emulator</c> test hooks: not part of Salesforce. Off with <c>Emulator:TestHooks=false</c>.</summary>
+public static class TestHooksApi
+{
+    public const int MaxLatencyMs = 600_000;
+
+    public static IEndpointRouteBuilder MapTestHooksApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(EmulatorDefaults.TestHooksPrefix).DisableAntiforgery();
+        api.MapGet("/requests", GetRequests).WithName("GetRecordedRequests").WithSummary("Every protocol request received, oldest first");
+        api.MapDelete("/requests", ClearRequests).WithName("ClearRecordedRequests").WithSummary("Forgets the recorded requests");
+        api.MapPost("/tokens/expire", ExpireTokens).WithName("ExpireTokens").WithSummary("Makes one user's (or everyone's) access tokens expire now");
+        api.MapGet("/faults", GetFault).WithName("GetFault").WithSummary("The fault being injected, if any");
+        api.MapPost("/faults", SetFault).WithName("SetFault").WithSummary("Delays and/or fails protocol requests");
+        api.MapDelete("/faults", ClearFault).WithName("ClearFault").WithSummary("Stops injecting faults");
+        api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, recorded requests and faults");
+        return app;
+    }
+
+    public static Ok<IReadOnlyList<RecordedRequest>> GetRequests(RequestLog log, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var requests = log.Snapshot();
+        return TypedResults.Ok<IReadOnlyList<RecordedRequest>>(
+            path is null ? requests : [.. requests.Where(r => r.Path.StartsWith(path, StringComparison.OrdinalIgnoreCase))]);
+    }
+
+    public static NoContent ClearRequests(RequestLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        log.Clear();
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<ExpireResult>, NotFound<OAuthError>>> ExpireTokens(
+        HttpContext context, EmulatorDirectory directory, TokenStore tokens, ILogger<TokenStore> logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(tokens);
+        var request = await OAuthRequest.ReadAsync(context.Request, cancellationToken);
+        var username = request?["username"];
+        User? user = null;
+        if (username is not null && (user = directory.FindUserByUsername(username)) is null)
+        {
+            return TypedResults.NotFound(new OAuthError("unknown_user", "no such username"));
+        }
+
+        var count = tokens.Expire(user, includeRefreshTokens: string.Equals(request?["includeRefreshTokens"], "true", StringComparison.OrdinalIgnoreCase));
+        Log.TokensExpired(logger, count);
+        return TypedResults.Ok(new ExpireResult(count));
+    }
+
+    public static Results<Ok<Fault>, NoContent> GetFault(FaultStore faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        return faults.Current is { } fault ? TypedResults.Ok(fault) : TypedResults.NoContent();
+    }
+
+    public static Results<Ok<Fault>, ValidationProblem> SetFault(FaultRequest request, FaultStore faults, ILogger<FaultStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(faults);
+        var errors = new Dictionary<string, string[]>();
+        if (request.LatencyMs is < 0 or > MaxLatencyMs)
+        {
+            errors["latencyMs"] = [$"latencyMs must be between 0 and {MaxLatencyMs}."];
+        }
+
+        if (request.StatusCode is < 100 or > 599)
+        {
+            errors["statusCode"] = ["statusCode must be an HTTP status code (100-599) or null."];
+        }
+
+        if (request.Count is < 1)
+        {
+            errors["count"] = ["count must be at least 1, or null for every request."];
+        }
+
+        if (request.Path is { Length: > 0 } path && path[0] != '/')
+        {
+            errors["path"] = ["path must start with '/'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var fault = new Fault(request.LatencyMs, request.StatusCode, string.IsNullOrEmpty(request.Path) ? null : request.Path, request.Count);
+        faults.Set(fault);
+        Log.FaultSet(logger, fault.LatencyMs, fault.StatusCode, fault.Path, fault.Count);
+        return TypedResults.Ok(fault);
+    }
+
+    public static NoContent ClearFault(FaultStore faults, ILogger<FaultStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        faults.Clear();
+        Log.FaultsCleared(logger);
+        return TypedResults.NoContent();
+    }
+
+    public static NoContent Reset(TokenStore tokens, AuthorizationCodeStore codes, RequestLog log, FaultStore faults)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(codes);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(faults);
+        tokens.Clear();
+        codes.Clear();
+        log.Clear();
+        faults.Clear();
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Hosting;
+
+namespace AuthService.Tests;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public void MissingSettingsAreNamedOnePerLine()
+    {
+        var result = new SalesforceOptionsValidator().Validate(null, new SalesforceOptions { LoginUrl = new Uri("http://evil.example.com") });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__LoginUrl (LOGIN_URL)", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__ClientId (CLIENT_ID)", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__ClientSecret (CLIENT_SECRET_ID)", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__RedirectUri (REDIRECT_URI)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://login.salesforce.com")]
+    [InlineData("https://test.salesforce.com")]
+    [InlineData("https://acme.my.salesforce.com")]
+    [InlineData("http://localhost:5100")]
+    public void LoginHostsOfProductionSandboxMyDomainAndALocalEmulatorAreAccepted(string loginUrl)
+    {
+        var result = new SalesforceOptionsValidator().Validate(null, new SalesforceOptions
+        {
+            LoginUrl = new Uri(loginUrl),
+            ClientId = "id",
+            ClientSecret = "secret",
+            RedirectUri = new Uri("https://auth.example.com/oauth2/success"),
+        });
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void AllowedOrgIdsMustBeOrgIds()
+    {
+        var result = new SalesforceOptionsValidator().Validate(null, new SalesforceOptions
+        {
+            ClientId = "id",
+            ClientSecret = "secret",
+            RedirectUri = new Uri("https://auth.example.com/oauth2/success"),
+            AllowedOrgIds = "005000000000001",
+        });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__AllowedOrgIds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PasswordFlowIsOnlyOnByDefaultInLocalMode()
+    {
+        var local = new SalesforceOptions();
+        local.ApplyLocalModeDefaults(localMode: true);
+        var production = new SalesforceOptions();
+        production.ApplyLocalModeDefaults(localMode: false);
+
+        Assert.True(local.PasswordFlowEnabled);
+        Assert.False(production.PasswordFlowEnabled);
+    }
+
+    [Fact]
+    public void ShortInternalApiKeyIsRefusedAndComparisonIsExact()
+    {
+        Assert.True(new InternalApiOptionsValidator().Validate(null, new InternalApiOptions { ApiKey = "short" }).Failed);
+        var options = new InternalApiOptions { ApiKey = "0123456789abcdef0123" };
+        Assert.True(options.Matches("0123456789abcdef0123"));
+        Assert.False(options.Matches("0123456789abcdef0124"));
+        Assert.False(options.Matches(null));
+    }
+
+    [Fact]
+    public void DotEnvLinesBecomeSettings()
+    {
+        var values = DotEnv.Parse(["# comment", "", "CLIENT_ID=abc", "export LOGIN_URL=\"https://test.salesforce.com\"", "Salesforce__Scope='api id'", "broken line"]);
+
+        Assert.Equal("abc", values["CLIENT_ID"]);
+        Assert.Equal("https://test.salesforce.com", values["LOGIN_URL"]);
+        Assert.Equal("api id", values["Salesforce:Scope"]);
+        Assert.Equal(3, values.Count);
+    }
+
+    [Theory]
+    [InlineData("redis://:p%40ss@redis.example.com:6380", "redis.example.com:6380", false, "p@ss")]
+    [InlineData("rediss://user:secret@ec2.example.com:25061", "ec2.example.com:25061", true, "secret")]
+    public void HerokuRedisUrlsBecomeRedisOptions(string url, string endpoint, bool ssl, string password)
+    {
+        var options = RedisConnection.FromRedisUrl(url);
+
+        Assert.Equal(endpoint, options.EndPoints.Single().ToString()!.Replace("Unspecified/", "", StringComparison.Ordinal));
+        Assert.Equal(ssl, options.Ssl);
+        Assert.Equal(password, options.Password);
+    }
+}

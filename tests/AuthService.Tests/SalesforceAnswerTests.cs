@@ -1,0 +1,179 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AuthService.Tests;
+
+/// <summary>Whatever Salesforce answers, validation fails closed: inactive, or a fault (503), never active by mistake.</summary>
+[Collection(SharedRedis.Name)]
+public sealed class SalesforceAnswerTests(RedisServerFixture redis)
+{
+    public static TheoryData<string> GarbageIntrospections => new()
+    {
+        """{"active":"true","client_id":"our-client-id"}""",
+        """{"client_id":"our-client-id"}""",
+        """{"active":null}""",
+        """[{"active":true}]""",
+        "<html><body>Service Unavailable</body></html>",
+        "{\"active\":tr",
+    };
+
+    [Theory]
+    [MemberData(nameof(GarbageIntrospections))]
+    public async Task GarbageIntrospectionIsAFaultNotAnAnswer(string body)
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Introspection = () => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+        await Assert.ThrowsAsync<UpstreamUnavailableException>(() => harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.Found)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    public async Task IntrospectionErrorStatusIsAFault(HttpStatusCode status)
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Introspection = () =>
+        {
+            var response = FakeSalesforce.Json("""{"active":true}""", status);
+            response.Headers.Location = new Uri("http://127.0.0.1:6379/");
+            return response;
+        };
+
+        await Assert.ThrowsAsync<UpstreamUnavailableException>(() => harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default));
+        Assert.Single(harness.Salesforce.Requests);
+    }
+
+    [Fact]
+    public async Task TokenOfAnotherConnectedAppIsInactive()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Introspection = () => FakeSalesforce.Active("someone-elses-client-id", harness.SecondsFromNow(TimeSpan.FromHours(1)));
+
+        Assert.False((await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default)).Active);
+    }
+
+    [Fact]
+    public async Task RefreshTokenPresentedAsBearerIsInactive()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Introspection = () => FakeSalesforce.Active(ValidatorHarness.ClientId, harness.SecondsFromNow(TimeSpan.FromHours(1)), tokenType: "refresh_token");
+
+        Assert.False((await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default)).Active);
+    }
+
+    [Fact]
+    public async Task TokenFromAnOrgOutsideTheAllowListIsInactive()
+    {
+        using var harness = new ValidatorHarness(redis.Redis, salesforce: options => options.AllowedOrgIds = "00D000000000001AAA, 00D000000000002");
+        harness.Introspection = () => FakeSalesforce.Active(ValidatorHarness.ClientId, harness.SecondsFromNow(TimeSpan.FromHours(1)), org: ValidatorHarness.OrgId);
+
+        Assert.False((await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default)).Active);
+        Assert.Equal(0, harness.Salesforce.CallsTo("/services/oauth2/userinfo"));
+    }
+
+    [Fact]
+    public async Task TokenFromAnAllowedOrgIsActiveWhicheverIdLengthIsListed()
+    {
+        using var harness = new ValidatorHarness(redis.Redis, salesforce: options => options.AllowedOrgIds = ValidatorHarness.OrgId[..15]);
+
+        var validation = await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default);
+
+        Assert.True(validation.Active);
+        Assert.Equal(ValidatorHarness.OrgId, validation.OrganizationId);
+        Assert.Equal("https://acme.my.salesforce.com", validation.InstanceUrl);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("two words")]
+    [InlineData("tab\there")]
+    [InlineData("non-ascii-é")]
+    public async Task MalformedTokenIsInactiveWithoutAnyCall(string token)
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+
+        Assert.False((await harness.Validator.ValidateAsync(token, default)).Active);
+        Assert.Empty(harness.Salesforce.Requests);
+    }
+
+    [Fact]
+    public async Task OversizedTokenIsInactiveWithoutAnyCall()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+
+        Assert.False((await harness.Validator.ValidateAsync(new string('a', 64 * 1024), default)).Active);
+        Assert.Empty(harness.Salesforce.Requests);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentMissesForOneTokenMakeOneIntrospection()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        var gate = new TaskCompletionSource();
+        var answer = harness.Salesforce.Answer;
+        harness.Salesforce.Answer = async request =>
+        {
+            await gate.Task;
+            return await answer(request);
+        };
+        var token = ValidatorHarness.NewToken();
+        using var firstCallerGivesUp = new CancellationTokenSource();
+
+        var first = harness.Validator.ValidateAsync(token, firstCallerGivesUp.Token);
+        var others = Enumerable.Range(0, 49).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
+        await firstCallerGivesUp.CancelAsync();
+        gate.SetResult();
+        var results = await Task.WhenAll(others).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.All(results, r => Assert.True(r.Active));
+        Assert.Equal(1, harness.Introspections);
+    }
+
+    [Fact]
+    public async Task TokenAnswerWithAForgedSignatureIsAFault()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Salesforce.Answer = _ => Task.FromResult(TokenAnswer(signedWith: "not-our-secret"));
+
+        await Assert.ThrowsAsync<UpstreamUnavailableException>(() => harness.Client.PasswordAsync("u@example.com", "pw", default));
+    }
+
+    [Fact]
+    public async Task TokenAnswerSignedWithOurSecretPassesThroughFieldForField()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Salesforce.Answer = _ => Task.FromResult(TokenAnswer(signedWith: harness.SalesforceOptions.ClientSecret));
+
+        var response = await harness.Client.PasswordAsync("u@example.com", "pw", default);
+
+        Assert.Null(response.Error);
+        Assert.Equal("00D5g000004ABCD!token", response.Token!["access_token"]!.GetValue<string>());
+        Assert.Equal("1795890312070", response.Token!["issued_at"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SalesforceErrorIsPassedOnAsDataButAnOddErrorCodeIsNotEchoed()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        harness.Salesforce.Answer = _ => Task.FromResult(FakeSalesforce.Json("""{"error":"<b>x</b>","error_description":"line\nbreak"}""", HttpStatusCode.BadRequest));
+
+        var response = await harness.Client.PasswordAsync("u@example.com", "pw", default);
+
+        Assert.Equal("invalid_request", response.Error!.Error);
+        Assert.Equal("linebreak", response.Error.ErrorDescription);
+    }
+
+    private static HttpResponseMessage TokenAnswer(string signedWith)
+    {
+        const string id = "https://login.example.com/id/00D5g000004ABCDEA4/0055g00000DEMOUAA5";
+        const string issuedAt = "1795890312070";
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signedWith), Encoding.UTF8.GetBytes(id + issuedAt)));
+        return FakeSalesforce.Json($$"""{"access_token":"00D5g000004ABCD!token","signature":"{{signature}}","scope":"api","instance_url":"https://acme.my.salesforce.com","id":"{{id}}","token_type":"Bearer","issued_at":"{{issuedAt}}"}""");
+    }
+}

@@ -1,0 +1,256 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using StackExchange.Redis;
+
+namespace EndToEnd.Tests;
+
+/// <summary>Checklist sections A and C as they concern the AuthService, through the real processes and the emulator.</summary>
+[Collection(SharedAspireApp.Name)]
+public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
+{
+    [Fact]
+    public async Task CodeInjectedIntoAnotherBrowsersCallbackIsRefusedBySalesforce()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var emulator = fixture.CreateClient("salesforce");
+        var (victimCallback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var stolenCode = QueryHelpers.ParseQuery(victimCallback.Query)["code"].ToString();
+        fixture.RememberSecrets(stolenCode);
+
+        // The attacker starts a login of their own and delivers the victim's code to their own callback.
+        using var attackerAuthorize = await auth.GetAsync("/oauth2/authorize");
+        var attackerCookie = attackerAuthorize.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var attackerState = QueryHelpers.ParseQuery(attackerAuthorize.Headers.Location!.Query)["state"].ToString();
+        var injected = new Uri($"/oauth2/success?code={Uri.EscapeDataString(stolenCode)}&state={Uri.EscapeDataString(attackerState)}", UriKind.Relative);
+        var code = await BrowserLogin.CallbackAsync(auth, injected, attackerCookie);
+        var tokenCallsBefore = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token);
+
+        using var exchange = await auth.PostAsync("/oauth2/token", Form(("code", code)));
+
+        // The exchange carries the attacker's verifier, which does not match the victim's challenge.
+        Assert.Equal(HttpStatusCode.BadRequest, exchange.StatusCode);
+        var error = await exchange.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("invalid_request", error.GetProperty("error").GetString());
+        Assert.False(error.TryGetProperty("access_token", out _));
+        Assert.Equal(tokenCallsBefore + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
+    }
+
+    [Fact]
+    public async Task ReplayedCodeExchangeIsRefusedWithOneSalesforceCallPerAttempt()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var emulator = fixture.CreateClient("salesforce");
+        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var code = await BrowserLogin.CallbackAsync(auth, callback, cookie);
+        fixture.RememberSecrets(code);
+        var tokenCallsBefore = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token);
+
+        using var first = await auth.PostAsync("/oauth2/token", Form(("code", code)));
+        using var second = await auth.PostAsync("/oauth2/token", Form(("code", code)));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        fixture.RememberSecrets((await first.Content.ReadFromJsonAsync<TokenAnswer>())?.AccessToken);
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal("invalid_grant", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(tokenCallsBefore + 2, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
+    }
+
+    [Fact]
+    public async Task SalesforceErrorAtTheCallbackIsNotReflectedUnencodedAndNothingIsExchanged()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var authorize = await auth.GetAsync("/oauth2/authorize");
+        var cookie = authorize.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var state = QueryHelpers.ParseQuery(authorize.Headers.Location!.Query)["state"].ToString();
+        var tokenCallsBefore = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"/oauth2/success?error=access_denied&error_description={Uri.EscapeDataString("<script>alert(1)</script>")}&state={Uri.EscapeDataString(state)}");
+        request.Headers.Add("Cookie", cookie);
+
+        using var response = await auth.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("access_denied", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(tokenCallsBefore, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
+    }
+
+    [Fact]
+    public async Task StateFromAnotherBrowsersCookieIsRefused()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var emulator = fixture.CreateClient("salesforce");
+        var (callback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        using var otherBrowser = await auth.GetAsync("/oauth2/authorize");
+        var otherCookie = otherBrowser.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback);
+        request.Headers.Add("Cookie", otherCookie);
+
+        using var response = await auth.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task StateCookieIsHttpOnlyLaxAndScopedToTheSite()
+    {
+        using var auth = fixture.CreateClient("authservice");
+
+        using var response = await auth.GetAsync("/oauth2/authorize");
+
+        var cookie = response.Headers.GetValues("Set-Cookie").Single().ToLowerInvariant();
+        Assert.Contains("httponly", cookie, StringComparison.Ordinal);
+        Assert.Contains("samesite=lax", cookie, StringComparison.Ordinal);
+        Assert.Contains("path=/", cookie, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcurrentRefreshesOfOneTokenMakeOneSalesforceCallAndAllGetTheAnswer()
+    {
+        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        Assert.NotNull(tokens.RefreshToken);
+        using var auth = fixture.CreateClient("authservice");
+        var refreshesBefore = await CountGrantsAsync("refresh_token");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var response = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", tokens.RefreshToken!)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<TokenAnswer>())!;
+        }));
+
+        Assert.Single(answers.Select(a => a.AccessToken).Distinct());
+        fixture.RememberSecrets(answers[0].AccessToken);
+        Assert.Equal(refreshesBefore + 1, await CountGrantsAsync("refresh_token"));
+    }
+
+    [Fact]
+    public async Task RefreshWithAnUnknownTokenPassesInvalidGrantOnAs400()
+    {
+        using var auth = fixture.CreateClient("authservice");
+
+        using var response = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", "5Aep861-not-a-real-refresh-token")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_grant", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task RevokeIsPostOnlyAndAnswers200ForAnUnknownToken()
+    {
+        using var auth = fixture.CreateClient("authservice");
+
+        using var get = await auth.GetAsync("/oauth2/revoke?token=anything");
+        using var unknown = await auth.PostAsync("/oauth2/revoke", Form(("token", "00D000000000000!unknown")));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokedTokenIsRefusedAtOnceDespiteTheCache()
+    {
+        var token = await fixture.GetPasswordGrantTokenAsync();
+        using var resource = fixture.CreateClient("resourceservice");
+        using var auth = fixture.CreateClient("authservice");
+        using (var before = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var revoke = await auth.PostAsync("/oauth2/revoke", Form(("token", token)));
+        var introspectionsAfterRevoke = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
+        using var after = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal(introspectionsAfterRevoke + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+    }
+
+    [Fact]
+    public async Task RevokingARefreshTokenForgetsTheCachedValidationsOfItsAccessTokens()
+    {
+        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        using var resource = fixture.CreateClient("resourceservice");
+        using var auth = fixture.CreateClient("authservice");
+        using (var before = await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens.AccessToken!)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var revoke = await auth.PostAsync("/oauth2/revoke", Form(("token", tokens.RefreshToken!)));
+        using var after = await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens.AccessToken!));
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentFirstRequestsWithOneTokenMakeOneValidationCall()
+    {
+        var token = await fixture.GetPasswordGrantTokenAsync();
+        using var resource = fixture.CreateClient("resourceservice");
+        var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var response = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+    }
+
+    [Fact]
+    public async Task RedisHoldsNoRawTokenAndTokenKeysAreSha256Hashes()
+    {
+        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var passwordToken = await fixture.GetPasswordGrantTokenAsync();
+        using var resource = fixture.CreateClient("resourceservice");
+        using (await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens.AccessToken!)))
+        using (await resource.SendAsync(ProtectedRouteTests.Get("/secured", passwordToken)))
+        {
+        }
+
+        var connectionString = await fixture.App.GetConnectionStringAsync("cache");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString!);
+        var server = redis.GetServer(redis.GetEndPoints().Single());
+        var db = redis.GetDatabase();
+        var keys = await server.KeysAsync(pattern: "*").ToListAsync();
+        var secrets = fixture.Secrets.Distinct().ToArray();
+
+        Assert.Contains(keys, k => System.Text.RegularExpressions.Regex.IsMatch(k.ToString(), "^v1:tok:[0-9a-f]{64}$"));
+        foreach (var key in keys)
+        {
+            Assert.DoesNotContain(secrets, s => key.ToString().Contains(s, StringComparison.Ordinal));
+            var type = await db.KeyTypeAsync(key);
+            var values = type switch
+            {
+                RedisType.String => [(byte[])(await db.StringGetAsync(key))!],
+                RedisType.Set => (await db.SetMembersAsync(key)).Select(v => (byte[])v!).ToArray(),
+                RedisType.Hash => (await db.HashGetAllAsync(key)).Select(v => (byte[])v.Value!).ToArray(),
+                _ => [],
+            };
+            foreach (var value in values)
+            {
+                var text = System.Text.Encoding.UTF8.GetString(value);
+                Assert.DoesNotContain(secrets, s => text.Contains(s, StringComparison.Ordinal));
+            }
+        }
+    }
+
+    private async Task<int> CountGrantsAsync(string grantType)
+    {
+        using var emulator = fixture.CreateClient("salesforce");
+        var requests = await emulator.GetFromJsonAsync<JsonElement>("/_emulator/requests");
+        return requests.EnumerateArray().Count(r => r.GetProperty("grantType").GetString() == grantType);
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) => ProtectedRouteTests.Form(fields);
+}
