@@ -28,6 +28,11 @@ internal static class SalesforceExtensions
         var callback = ReferenceExpression.Create($"{authService.GetEndpoint("http")}/oauth2/success");
         var emulator = builder.AddProject<Projects.SalesforceEmulator>(name)
             .WithEnvironment("Emulator__CallbackUrl", callback)
+            // Refresh-token rotation, as Salesforce requires of ISV apps from 2026: the AuthService must cope with it.
+            .WithEnvironment("Emulator__Apps__0__ClientId", EmulatorClientId)
+            .WithEnvironment("Emulator__Apps__0__ClientSecret", EmulatorClientSecret)
+            .WithEnvironment("Emulator__Apps__0__CallbackUrls__0", callback)
+            .WithEnvironment("Emulator__Apps__0__RefreshTokenRotation", "true")
             .WithServiceLogLevel()
             .WithHttpHealthCheck("/health");
 

@@ -46,6 +46,7 @@ internal static class Extensions
                 new RedisXmlRepository(() => redis.GetDatabase(), AuthDefaults.DataProtectionKeysRedisKey));
 
         builder.AddSalesforceClient();
+        builder.Services.AddHealthChecks().AddCheck<SalesforceHealthCheck>("salesforce");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LoginFlowStore>();

@@ -102,6 +102,19 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
         };
     }
 
+    /// <summary>Reads the login host's OpenID discovery document: proof that Salesforce answers, for readiness.</summary>
+    public async Task DiscoverAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Endpoint("/.well-known/openid-configuration"));
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw Fault($"discovery answered {(int)response.StatusCode}");
+        }
+
+        await ReadJsonObjectAsync(response, cancellationToken);
+    }
+
     /// <summary>
     /// The token's instance URL, from the OpenID userinfo of the configured host (introspection does not
     /// give it). Null when Salesforce refuses the token there (it may lack the <c>id</c> scope).

@@ -56,7 +56,7 @@ public class AspireAppFixture : IAsyncLifetime
             return;
         }
 
-        var leaks = FindSecretsInLogs();
+        var leaks = await FindSecretsInLogsAsync();
         await _app.DisposeAsync();
         Assert.True(leaks.Count == 0, $"Secrets reached the logs: {string.Join(" | ", leaks)}");
     }
@@ -72,15 +72,29 @@ public class AspireAppFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Every captured line of every process so far.</summary>
-    public IReadOnlyList<string> CapturedLogLines() =>
-        [.. App.Services.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => $"{r.Category}: {r.Message} {r.Exception}")];
+    /// <summary>
+    /// Every captured line of every process, once the stream has settled: resource output reaches the
+    /// test asynchronously, so wait until no new line has arrived for a moment (bounded).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CapturedLogLinesAsync()
+    {
+        var collector = App.Services.GetRequiredService<FakeLogCollector>();
+        var giveUpAt = DateTime.UtcNow.AddSeconds(20);
+        var count = -1;
+        while (collector.Count != count && DateTime.UtcNow < giveUpAt)
+        {
+            count = collector.Count;
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+        }
+
+        return [.. collector.GetSnapshot().Select(r => $"{r.Category}: {r.Message} {r.Exception}")];
+    }
 
     /// <summary>The log lines holding a secret, with the secret masked, naming only where it was seen.</summary>
-    public IReadOnlyList<string> FindSecretsInLogs()
+    public async Task<IReadOnlyList<string>> FindSecretsInLogsAsync()
     {
         var secrets = Secrets.Distinct().ToArray();
-        return [.. CapturedLogLines()
+        return [.. (await CapturedLogLinesAsync())
             .SelectMany(line => secrets.Where(secret => line.Contains(secret, StringComparison.Ordinal))
                 .Select(secret => $"{secret[..Math.Min(4, secret.Length)]}... in {line.Replace(secret, "***", StringComparison.Ordinal)[..Math.Min(200, line.Length)]}"))];
     }

@@ -12,12 +12,12 @@ public sealed class LogHygieneTests(AspireAppFixture fixture)
         using var auth = fixture.CreateClient("authservice");
         using var demoLogin = await auth.GetAsync($"/oauth2/login?username={Uri.EscapeDataString(EmulatorUser.Username)}&password={EmulatorUser.Password}");
 
-        var lines = fixture.CapturedLogLines();
+        var lines = await fixture.CapturedLogLinesAsync();
 
         // The scan means something only if each process's output reaches it.
         Assert.Contains(lines, l => l.Contains(".Resources.authservice", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(".Resources.resourceservice", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(".Resources.salesforce", StringComparison.Ordinal));
-        Assert.Empty(fixture.FindSecretsInLogs());
+        Assert.Empty(await fixture.FindSecretsInLogsAsync());
     }
 }
