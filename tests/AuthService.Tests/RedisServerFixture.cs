@@ -68,7 +68,12 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         Dispose();
     }
 
-    public void Dispose() => _garnet?.Dispose();
+    public void Dispose()
+    {
+        // xunit calls both DisposeAsync and Dispose; Garnet refuses a second dispose.
+        _garnet?.Dispose();
+        _garnet = null;
+    }
 
     private static async Task<IConnectionMultiplexer> ConnectWithRetriesAsync(string connectionString)
     {

@@ -132,18 +132,34 @@ public sealed class TokenCacheTests(RedisServerFixture redis)
     [Fact]
     public async Task RedisStalledFallsThroughToSalesforce()
     {
-        using var harness = new ValidatorHarness(redis.Redis);
+        await using var proxy = new StallingTcpProxy(redis.Port);
+        await using var throughProxy = await ConnectionMultiplexer.ConnectAsync(
+            $"127.0.0.1:{proxy.Port},abortConnect=false,connectTimeout=2000,syncTimeout=500,asyncTimeout=500");
+        using var harness = new ValidatorHarness(throughProxy);
         var token = ValidatorHarness.NewToken();
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
-        var server = admin.GetServer(admin.GetEndPoints().Single());
         Assert.True((await harness.Validator.ValidateAsync(token, default)).Active);
 
-        await server.ExecuteAsync("CLIENT", "PAUSE", "2000");
+        proxy.Stall();
         var validation = await harness.Validator.ValidateAsync(token, default).WaitAsync(TimeSpan.FromSeconds(20));
+        proxy.Resume();
 
         Assert.True(validation.Active);
         Assert.Equal(2, harness.Introspections);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public async Task SalesforceDownWhileATokenIsCachedServesItUntilTheTtlThenFails()
+    {
+        using var harness = new ValidatorHarness(redis.Redis, cache => cache.MaxTtl = TimeSpan.FromSeconds(60));
+        var token = ValidatorHarness.NewToken();
+        Assert.True((await harness.Validator.ValidateAsync(token, default)).Active);
+        harness.Introspection = () => FakeSalesforce.Json("{}", System.Net.HttpStatusCode.ServiceUnavailable);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.True((await harness.Validator.ValidateAsync(token, default)).Active);
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<UpstreamUnavailableException>(() => harness.Validator.ValidateAsync(token, default));
     }
 
     [Fact]
