@@ -1,0 +1,141 @@
+using System.Net;
+using Aspire.Hosting.ApplicationModel;
+
+namespace EndToEnd.Tests;
+
+/// <summary>Checklist E34 and E38 with real processes stopped and started through the orchestrator.</summary>
+[Collection(SharedAspireApp.Name)]
+public sealed class ProcessFaultTests(AspireAppFixture fixture)
+{
+    [Fact]
+    public async Task WithRedisStoppedTokensAreStillIssuedAndValidatedThroughSalesforce()
+    {
+        var cachedToken = await fixture.GetPasswordGrantTokenAsync();
+        using var resource = fixture.CreateClient("resourceservice");
+        using (var warm = await resource.SendAsync(ProtectedRouteTests.Get("/secured", cachedToken)))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        await StopAsync("cache");
+        try
+        {
+            var freshToken = await fixture.GetPasswordGrantTokenAsync();
+            var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
+
+            using var cached = await resource.SendAsync(ProtectedRouteTests.Get("/secured", cachedToken));
+            using var fresh = await resource.SendAsync(ProtectedRouteTests.Get("/secured", freshToken));
+
+            Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+            Assert.Equal(before + 2, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+        }
+        finally
+        {
+            await StartAsync("cache");
+        }
+    }
+
+    [Fact]
+    public async Task WithTheAuthServiceStoppedSecuredAnswers503NeverA200()
+    {
+        var token = await fixture.GetPasswordGrantTokenAsync();
+        using var resource = fixture.CreateClient("resourceservice");
+
+        await StopAsync("authservice");
+        try
+        {
+            using var response = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+        finally
+        {
+            await StartAsync("authservice");
+        }
+
+        using var afterRestart = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
+        Assert.Equal(HttpStatusCode.OK, afterRestart.StatusCode);
+    }
+
+    [Fact]
+    public async Task BurstAgainstSecuredWhileRedisStallsGetsOnly200Or503AndNothingHangs()
+    {
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.GetPasswordGrantTokenAsync()));
+        using var resource = fixture.CreateClient("resourceservice");
+        resource.Timeout = TimeSpan.FromSeconds(15);
+        var connectionString = await fixture.App.GetConnectionStringAsync("cache");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{connectionString},allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints().Single());
+
+        // CLIENT PAUSE where the server has it (redis-server); Garnet has not, so there Redis is stopped instead.
+        var paused = await TryPauseAsync(server, TimeSpan.FromSeconds(8));
+        if (!paused)
+        {
+            await StopAsync("cache");
+        }
+
+        HttpStatusCode[] statuses;
+        try
+        {
+            using var gate = new SemaphoreSlim(50);
+            statuses = await Task.WhenAll(Enumerable.Range(0, 2000).Select(async i =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    using var response = await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens[i % tokens.Length]));
+                    return response.StatusCode;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+        finally
+        {
+            if (paused)
+            {
+                await server.ExecuteAsync("CLIENT", "UNPAUSE");
+            }
+            else
+            {
+                await StartAsync("cache");
+            }
+        }
+
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"answered {status}"));
+        Assert.Contains(HttpStatusCode.OK, statuses);
+    }
+
+    private static async Task<bool> TryPauseAsync(StackExchange.Redis.IServer server, TimeSpan duration)
+    {
+        try
+        {
+            await server.ExecuteAsync("CLIENT", "PAUSE", ((int)duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+        catch (StackExchange.Redis.RedisServerException)
+        {
+            return false;
+        }
+    }
+
+    private async Task StopAsync(string name)
+    {
+        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(name, KnownResourceCommands.StopCommand).WaitAsync(AspireAppFixture.StartTimeout);
+        Assert.True(result.Success, result.Message);
+        await fixture.App.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates).WaitAsync(AspireAppFixture.StartTimeout);
+    }
+
+    private async Task StartAsync(string name)
+    {
+        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(name, KnownResourceCommands.StartCommand).WaitAsync(AspireAppFixture.StartTimeout);
+        Assert.True(result.Success, result.Message);
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(AspireAppFixture.StartTimeout);
+    }
+}
