@@ -1,14 +1,29 @@
+using Microsoft.Net.Http.Headers;
+
 namespace AuthService.Apis;
 
 /// <summary>Reads one OAuth parameter from a form body (or the query where the contract allows it).</summary>
 internal static class RequestParameters
 {
-    /// <summary>The value, or null when it is absent or repeated (RFC 6749 §3.1: parameters must not repeat).</summary>
+    /// <summary>
+    /// The value, or null when it is absent or repeated (RFC 6749 §3.1: parameters must not repeat).
+    /// Only <c>application/x-www-form-urlencoded</c> bodies are read (RFC 6749 §4.1.3, and Salesforce's
+    /// rule): a multipart or JSON body carries no parameters, so the caller gets a 400 naming what is missing.
+    /// </summary>
     public static async Task<string?> ReadAsync(HttpRequest request, string name, bool queryToo = false)
     {
-        if (request.HasFormContentType)
+        if (IsUrlEncodedForm(request))
         {
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new BadHttpRequestException("The form body could not be read.", StatusCodes.Status400BadRequest, ex);
+            }
+
             if (form.TryGetValue(name, out var values))
             {
                 return values.Count == 1 ? values[0] : null;
@@ -22,4 +37,8 @@ internal static class RequestParameters
 
         return null;
     }
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+        && contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }
