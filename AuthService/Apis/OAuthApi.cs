@@ -169,7 +169,7 @@ internal static class OAuthApi
         return await TokenResultAsync(context, families, await coordinator.RefreshAsync(refreshToken, context.RequestAborted), refreshedFrom: refreshToken);
     }
 
-    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator, TokenFamilies families)
+    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator, TokenFamilies families, AuthMetrics metrics)
     {
         var token = await RequestParameters.ReadAsync(context.Request, "token");
         if (string.IsNullOrEmpty(token))
@@ -180,6 +180,12 @@ internal static class OAuthApi
         try
         {
             await salesforce.RevokeAsync(token, context.RequestAborted);
+            metrics.Revoked("revoked");
+        }
+        catch (UpstreamUnavailableException)
+        {
+            metrics.Revoked("error");
+            throw;
         }
         finally
         {

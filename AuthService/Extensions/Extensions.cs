@@ -49,6 +49,8 @@ internal static class Extensions
         builder.Services.AddHealthChecks().AddCheck<SalesforceHealthCheck>("salesforce");
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AuthMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AuthMetrics.MeterName));
         builder.Services.AddSingleton<LoginFlowStore>();
         builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddSingleton<TokenValidator>();

@@ -19,6 +19,7 @@ public sealed partial class RefreshCoordinator(
     IConnectionMultiplexer redis,
     SalesforceClient salesforce,
     IDataProtectionProvider dataProtection,
+    AuthMetrics metrics,
     TimeProvider time,
     ILogger<RefreshCoordinator> logger)
 {
@@ -77,7 +78,18 @@ public sealed partial class RefreshCoordinator(
                         return justFinished;
                     }
 
-                    var response = await salesforce.RefreshAsync(refreshToken, CancellationToken.None);
+                    TokenResponse response;
+                    try
+                    {
+                        response = await salesforce.RefreshAsync(refreshToken, CancellationToken.None);
+                    }
+                    catch (UpstreamUnavailableException)
+                    {
+                        metrics.Refreshed("error");
+                        throw;
+                    }
+
+                    metrics.Refreshed(response.Error is null ? "refreshed" : "refused");
                     await StoreResultAsync(resultKey, response);
                     return response;
                 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -16,7 +18,7 @@ namespace AuthService.Salesforce;
 /// The AuthService's only door to Salesforce. Every call goes to the configured login host, never to a
 /// host taken from a request or a response. Faults become <see cref="UpstreamUnavailableException"/>.
 /// </summary>
-public sealed partial class SalesforceClient(HttpClient http, IOptions<SalesforceOptions> options, ILogger<SalesforceClient> logger)
+public sealed partial class SalesforceClient(HttpClient http, IOptions<SalesforceOptions> options, AuthMetrics metrics, ILogger<SalesforceClient> logger)
 {
     private const string Upstream = "Salesforce";
 
@@ -195,13 +197,17 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        var operation = request.RequestUri!.AbsolutePath[(request.RequestUri.AbsolutePath.LastIndexOf('/') + 1)..];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            metrics.SalesforceCall(operation, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            metrics.SalesforceCall(operation, ex.GetType().Name, Stopwatch.GetElapsedTime(started));
             throw Fault(ex.GetType().Name, ex);
         }
 

@@ -9,7 +9,7 @@ namespace AuthService.Tokens;
 /// access token, issued to our connected app, from an allowed org, not expired. Answers from the
 /// Redis cache when it can; concurrent misses for one token on this instance share one Salesforce call.
 /// </summary>
-public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache, IOptions<SalesforceOptions> options, TimeProvider time)
+public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache, IOptions<SalesforceOptions> options, AuthMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TokenValidation>>> _inFlight = new(StringComparer.Ordinal);
 
@@ -17,17 +17,31 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
     {
         if (!TokenFormat.IsWellFormed(token))
         {
+            metrics.Validated("malformed");
             return TokenValidation.Inactive;
         }
 
         var key = RedisKeys.Token(token);
         if (await cache.GetAsync(key) is { } cached && StillValid(cached))
         {
+            metrics.CacheLookup(hit: true);
+            metrics.Validated(cached.Active ? "active" : "inactive");
             return cached;
         }
 
-        // The shared call is not tied to any caller: one caller giving up does not fail the others.
-        return await SharedFetch(token, key).WaitAsync(cancellationToken);
+        metrics.CacheLookup(hit: false);
+        try
+        {
+            // The shared call is not tied to any caller: one caller giving up does not fail the others.
+            var validation = await SharedFetch(token, key).WaitAsync(cancellationToken);
+            metrics.Validated(validation.Active ? "active" : "inactive");
+            return validation;
+        }
+        catch (UpstreamUnavailableException)
+        {
+            metrics.Validated("error");
+            throw;
+        }
     }
 
     /// <summary>Forgets a token's validation, and those of <paramref name="relatedKeys"/> (after a revoke), so the next use asks Salesforce again.</summary>

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using AuthService.Salesforce;
 using AuthService.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -24,9 +26,11 @@ public sealed class ValidatorHarness : IDisposable
         cache?.Invoke(CacheOptions);
         salesforce?.Invoke(SalesforceOptions);
         HttpClient = new HttpClient(Salesforce);
-        Client = new SalesforceClient(HttpClient, Options.Create(SalesforceOptions), NullLogger<SalesforceClient>.Instance);
+        Services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        Metrics = new AuthMetrics(Services.GetRequiredService<IMeterFactory>());
+        Client = new SalesforceClient(HttpClient, Options.Create(SalesforceOptions), Metrics, NullLogger<SalesforceClient>.Instance);
         Cache = new TokenCache(redis, Options.Create(CacheOptions), Options.Create(new InternalApiOptions { ApiKey = "an-internal-api-key-for-tests" }), Time, NullLogger<TokenCache>.Instance);
-        Validator = new TokenValidator(Client, Cache, Options.Create(SalesforceOptions), Time);
+        Validator = new TokenValidator(Client, Cache, Options.Create(SalesforceOptions), Metrics, Time);
     }
 
     public FakeSalesforce Salesforce { get; } = new();
@@ -50,6 +54,11 @@ public sealed class ValidatorHarness : IDisposable
 
     public HttpClient HttpClient { get; }
 
+    /// <summary>Holds the meter factory, so that tests can read the metrics with <c>MetricCollector</c>.</summary>
+    public ServiceProvider Services { get; }
+
+    public AuthMetrics Metrics { get; }
+
     public SalesforceClient Client { get; }
 
     public TokenCache Cache { get; }
@@ -66,5 +75,6 @@ public sealed class ValidatorHarness : IDisposable
     {
         HttpClient.Dispose();
         Salesforce.Dispose();
+        Services.Dispose();
     }
 }
