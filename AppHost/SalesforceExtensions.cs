@@ -33,6 +33,7 @@ internal static class SalesforceExtensions
             .WithEnvironment("Emulator__Apps__0__ClientSecret", EmulatorClientSecret)
             .WithEnvironment("Emulator__Apps__0__CallbackUrls__0", callback)
             .WithEnvironment("Emulator__Apps__0__RefreshTokenRotation", "true")
+            .WithEnvironment("Emulator__TestHooks", "true")
             .WithServiceLogLevel()
             .WithHttpHealthCheck("/health");
 

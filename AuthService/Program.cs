@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
+app.MapApiDocumentation();
 app.MapWelcomeApi();
 app.MapOAuthApi();
 

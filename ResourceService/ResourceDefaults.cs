@@ -1,6 +1,6 @@
 namespace ResourceService;
 
-/// <summary>Names used by the ResourceService: its authentication scheme, headers and claims.</summary>
+/// <summary>Names used by the ResourceService: its authentication scheme, headers, scopes and limits.</summary>
 public static class ResourceDefaults
 {
     /// <summary>The authentication scheme that validates Salesforce tokens through the AuthService.</summary>
@@ -20,16 +20,20 @@ public static class ResourceDefaults
     /// <summary>The AuthService's name in Aspire service discovery.</summary>
     public const string AuthServiceName = "authservice";
 
-    /// <summary>Longest token accepted before any call is made: Salesforce opaque tokens are ~112 characters.</summary>
-    public const int MaxTokenLength = 4096;
-}
+    /// <summary>Longest token accepted before any call is made: Salesforce opaque tokens are ~112 characters, JWT-based ones longer.</summary>
+    public const int MaxTokenLength = 2048;
 
-/// <summary>Claim types of an authenticated caller.</summary>
-public static class SalesforceClaimTypes
-{
-    public const string UserId = "salesforce:user_id";
-    public const string OrganizationId = "salesforce:organization_id";
-    public const string Username = "salesforce:username";
-    public const string InstanceUrl = "salesforce:instance_url";
-    public const string Scope = "scope";
+    /// <summary>Largest AuthService answer read: an introspection body is a few hundred bytes.</summary>
+    public const int MaxIntrospectionResponseBytes = 64 * 1024;
+
+    /// <summary>Seconds a caller is told to wait (<c>Retry-After</c>) when the AuthService cannot answer.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>Salesforce's scope for REST API access, and the policy that requires it.</summary>
+    public const string ApiScope = "api";
+
+    public const string ApiScopePolicy = "api";
+
+    /// <summary>Where a 403 carries the scopes the route needed, from the authorization result to the handler.</summary>
+    public const string RequiredScopeItem = ".required_scope";
 }

@@ -45,8 +45,15 @@ public static class EmulatorDefaults
 
     public const string OrgIdPrefix = "00D";
     public const string UserIdPrefix = "005";
+    public const string CommunityIdPrefix = "0DB";
     public const string RefreshTokenPrefix = "5Aep861";
     public const string AuthorizationCodePrefix = "aPrx";
+
+    public const string JwtBearerGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    public const string JwtClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    /// <summary>The <c>Retry-After</c> (seconds) a 429 fault carries when the fault names none.</summary>
+    public const int DefaultRetryAfterSeconds = 1;
 
     public const string BadOAuthToken = "Bad_OAuth_Token";
     public const string WrongOrg = "Wrong_Org";

@@ -15,8 +15,8 @@ public sealed class EmulatorOptions
     /// <summary>The <c>instance_url</c> to hand out; the request's own base URL when unset.</summary>
     public string? InstanceUrl { get; set; }
 
-    /// <summary>Whether the <c>/_emulator</c> test hooks (request log, faults, expiry) are on.</summary>
-    public bool TestHooks { get; set; } = true;
+    /// <summary>Whether the <c>/_emulator</c> test hooks (request log, faults, expiry) are on; off unless configured.</summary>
+    public bool TestHooks { get; set; }
 
     public string OrgId { get; set; } = EmulatorDefaults.DefaultOrgId;
     public string OrgName { get; set; } = EmulatorDefaults.DefaultOrgName;
@@ -37,6 +37,9 @@ public sealed class EmulatorOptions
     public string? Email { get; set; }
 
     public IList<OrgOptions> Orgs { get; } = [];
+
+    /// <summary>Experience Cloud sites: the same endpoints served again under <c>/{Prefix}</c>.</summary>
+    public IList<SiteOptions> Sites { get; } = [];
     public IList<AppOptions> Apps { get; } = [];
     public IList<UserOptions> Users { get; } = [];
 }
@@ -49,6 +52,19 @@ public sealed class OrgOptions
 
     /// <summary>This org's My Domain URL; falls back to <c>Emulator:InstanceUrl</c>, then the request's base URL.</summary>
     public string? InstanceUrl { get; set; }
+
+    /// <summary>False for a locked, closed or suspended org: its users get <c>inactive_org</c>.</summary>
+    public bool Active { get; set; } = true;
+}
+
+/// <summary>An Experience Cloud site, served under <c>/{Prefix}</c> of the emulator's own host.</summary>
+public sealed class SiteOptions
+{
+    /// <summary>The path prefix, without slashes (<c>customers</c> serves <c>/customers/services/oauth2/token</c>).</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>The community's <c>0DB</c> id, sent as <c>sfdc_community_id</c>; derived from the site's position when unset.</summary>
+    public string? Id { get; set; }
 }
 
 /// <summary>An extra connected app. Flags default as a new Salesforce connected app's do.</summary>
@@ -70,6 +86,15 @@ public sealed class AppOptions
 
     /// <summary>Username of the run-as user; set it to enable the client-credentials flow.</summary>
     public string? ClientCredentialsUser { get; set; }
+
+    /// <summary>
+    /// The certificate ("Use digital signatures") that verifies JWT-bearer assertions and <c>client_assertion</c>s:
+    /// PEM text of an X.509 certificate or of a public key, or the path of a file holding it. Unset: the JWT-bearer flow is off.
+    /// </summary>
+    public string? JwtCertificate { get; set; }
+
+    /// <summary>Usernames pre-approved for the JWT-bearer flow ("Admin approved users are pre-authorized"); empty means every user.</summary>
+    public IList<string> PreApprovedUsers { get; } = [];
 }
 
 /// <summary>An extra user.</summary>

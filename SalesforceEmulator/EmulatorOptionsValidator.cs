@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SalesforceEmulator.Protocol;
 using SalesforceEmulator.State;
@@ -5,8 +6,11 @@ using SalesforceEmulator.State;
 namespace SalesforceEmulator;
 
 /// <summary>Checks the <c>Emulator</c> section at start, so that a bad setting stops the emulator with one clear line.</summary>
-public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
+public sealed partial class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
 {
+    // First path segments of the emulator's own routes: a site prefix cannot shadow them.
+    private static readonly string[] ReservedPrefixes = ["services", "id", "_emulator", ".well-known", "health", "alive"];
+
     public ValidateOptionsResult Validate(string? name, EmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,10 +65,43 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
             {
                 failures.Add($"{S}:Apps:{i}:ClientCredentialsUser '{runAs}' is not a configured username.");
             }
+
+            if (!string.IsNullOrEmpty(app.JwtCertificate))
+            {
+                using var key = JwtKeyLoader.Load(app.JwtCertificate, out var error);
+                if (key is null)
+                {
+                    failures.Add($"{S}:Apps:{i}:JwtCertificate {error}.");
+                }
+            }
+
+            foreach (var approved in app.PreApprovedUsers.Where(u => !usernames.Contains(u)))
+            {
+                failures.Add($"{S}:Apps:{i}:PreApprovedUsers '{approved}' is not a configured username.");
+            }
+        }
+
+        var prefixes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Sites.Count; i++)
+        {
+            var site = options.Sites[i];
+            var prefix = site.Prefix.Trim('/');
+            if (!SitePrefixPattern().IsMatch(prefix) || ReservedPrefixes.Contains(prefix) || !prefixes.Add(prefix))
+            {
+                failures.Add($"{S}:Sites:{i}:Prefix must be one unique path segment of letters, digits, '-' or '_' that is not {string.Join(", ", ReservedPrefixes)}, not '{site.Prefix}'.");
+            }
+
+            if (!string.IsNullOrEmpty(site.Id) && !SalesforceId.IsValid(site.Id, EmulatorDefaults.CommunityIdPrefix))
+            {
+                failures.Add($"{S}:Sites:{i}:Id must be a 15- or 18-character Salesforce id starting with {EmulatorDefaults.CommunityIdPrefix}, not '{site.Id}'.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]
+    private static partial Regex SitePrefixPattern();
 
     private static void CheckOrgId(string id, string setting, HashSet<string> orgIds, List<string> failures)
     {

@@ -32,4 +32,13 @@ public static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Cross-site login form post refused (origin {Origin})")]
     public static partial void CrossSiteLoginRefused(ILogger logger, string origin);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Test hook: logins refused with rate_limit_exceeded (count {Count})")]
+    public static partial void RateLimitSet(ILogger logger, int? count);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Test hook: {Kind} {Id} active set to {Active}")]
+    public static partial void ActiveFlagSet(ILogger logger, string kind, string id, bool active);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Tokens issued by the {ResponseType} response type to client {ClientId} for user {UserId}")]
+    public static partial void ImplicitTokensIssued(ILogger logger, string responseType, string clientId, string userId);
 }

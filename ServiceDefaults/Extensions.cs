@@ -24,6 +24,11 @@ public static class Extensions
         builder.AddDotEnvWhenLocal();
         builder.UsePortFromEnvironment();
 
+        // Hosting's "Request starting/finished" lines carry the query string: an OAuth code, the demo's
+        // password, a careless caller's token (RFC 6750 §5.3). A category this specific outranks any broader
+        // level, Trace included, so no configuration can turn them back on by accident.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         builder.ConfigureOpenTelemetry();
 
         builder.AddDefaultHealthChecks();

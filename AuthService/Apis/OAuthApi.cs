@@ -10,36 +10,62 @@ namespace AuthService.Apis;
 
 internal static class OAuthApi
 {
+    private const string FormContentType = "application/x-www-form-urlencoded";
+
     public static IEndpointRouteBuilder MapOAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/oauth2");
 
         api.MapGet("/authorize", Authorize)
             .WithName("Authorize")
-            .WithSummary("Starts the web-server flow: redirects to Salesforce with a fresh state and a PKCE challenge.");
+            .WithSummary("Starts the web-server flow: redirects to Salesforce with a fresh state and a PKCE challenge.")
+            .Produces(StatusCodes.Status302Found)
+            .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/success", Callback)
             .WithName("Callback")
-            .WithSummary("The connected app's callback: checks and consumes the state, answers the code.");
+            .WithSummary("The connected app's callback: checks and consumes the state, answers the code.")
+            .Produces<OAuthError>(StatusCodes.Status400BadRequest)
+            .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/token", ExchangeCode)
             .WithName("ExchangeCode")
-            .WithSummary("Exchanges a code (query or form 'code') for Salesforce tokens.");
+            .WithSummary("Exchanges a code (query or form 'code') for Salesforce tokens.")
+            .Accepts<CodeForm>(FormContentType)
+            .ProducesTokenAnswers();
         api.MapPost("/login", PasswordLogin)
             .WithName("PasswordLogin")
-            .WithSummary("Username-password grant, for testing (form 'username', 'password').");
+            .WithSummary("Username-password grant, for testing (form 'username', 'password').")
+            .Accepts<PasswordForm>(FormContentType)
+            .ProducesTokenAnswers()
+            .Produces<OAuthError>(StatusCodes.Status404NotFound);
         api.MapGet("/login", QueryLogin)
             .WithName("QueryLogin")
-            .WithSummary("The Node.js demo's query-string login: local mode against the emulator only.");
+            .WithSummary("The Node.js demo's query-string login: local mode against the emulator only.")
+            .ProducesTokenAnswers()
+            .Produces<OAuthError>(StatusCodes.Status405MethodNotAllowed);
         api.MapPost("/refresh", Refresh)
             .WithName("Refresh")
-            .WithSummary("Refresh grant (form 'refresh_token').");
+            .WithSummary("Refresh grant (form 'refresh_token'); concurrent refreshes of one token share one Salesforce call.")
+            .Accepts<RefreshForm>(FormContentType)
+            .ProducesTokenAnswers();
         api.MapPost("/revoke", Revoke)
             .WithName("Revoke")
-            .WithSummary("Revokes a token at Salesforce and forgets its cached validation (form 'token').");
+            .WithSummary("Revokes a token at Salesforce and forgets its cached validation (form 'token').")
+            .Accepts<TokenForm>(FormContentType)
+            .Produces(StatusCodes.Status200OK)
+            .Produces<OAuthError>(StatusCodes.Status400BadRequest)
+            .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/introspect", Introspect)
             .RequireRateLimiting(IntrospectionLimits.PolicyName)
             .AddEndpointFilter<InternalApiKeyFilter>()
             .WithName("Introspect")
-            .WithSummary("RFC 7662 token validation for the ResourceService; needs the internal API key.");
+            .WithSummary("RFC 7662 token validation for the ResourceService; needs the internal API key.")
+            .RequiresInternalApiKey()
+            .Accepts<TokenForm>(FormContentType)
+            .Produces<IntrospectionResponse>(StatusCodes.Status200OK)
+            .Produces<OAuthError>(StatusCodes.Status400BadRequest)
+            .Produces<OAuthError>(StatusCodes.Status401Unauthorized)
+            .Produces<OAuthError>(StatusCodes.Status429TooManyRequests)
+            .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
 
         return app;
     }
@@ -65,7 +91,7 @@ internal static class OAuthApi
         return TypedResults.Redirect(url);
     }
 
-    private static async Task<Results<Ok<CodeResponse>, JsonHttpResult<OAuthError>>> Callback(
+    private static async Task<Results<Ok<CodeResponse>, ContentHttpResult, JsonHttpResult<OAuthError>>> Callback(
         HttpContext context,
         LoginFlowStore store,
         StateCookie cookie,
@@ -105,6 +131,12 @@ internal static class OAuthApi
         }
 
         await store.BindCodeAsync(code, verifier);
+        if (WelcomeApi.WantsHtml(context.Request))
+        {
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+            return TypedResults.Content(CallbackPage.Render(code, $"{context.Request.Scheme}://{context.Request.Host}"), "text/html; charset=utf-8");
+        }
+
         return TypedResults.Ok(new CodeResponse(code));
     }
 
@@ -229,4 +261,24 @@ internal static class OAuthApi
 
         return TypedResults.Json(token, AuthJsonContext.Default.JsonObject);
     }
+}
+
+/// <summary>Form bodies, as the OpenAPI document describes them (the handlers read the form themselves).</summary>
+internal sealed record CodeForm([property: System.Text.Json.Serialization.JsonPropertyName("code")] string Code);
+
+internal sealed record PasswordForm(
+    [property: System.Text.Json.Serialization.JsonPropertyName("username")] string Username,
+    [property: System.Text.Json.Serialization.JsonPropertyName("password")] string Password);
+
+internal sealed record RefreshForm([property: System.Text.Json.Serialization.JsonPropertyName("refresh_token")] string RefreshToken);
+
+internal sealed record TokenForm([property: System.Text.Json.Serialization.JsonPropertyName("token")] string Token);
+
+internal static class TokenAnswerMetadata
+{
+    /// <summary>Salesforce's token answer passed through (200), its OAuth error (400), or Salesforce unreachable (503).</summary>
+    public static RouteHandlerBuilder ProducesTokenAnswers(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK)
+        .Produces<OAuthError>(StatusCodes.Status400BadRequest)
+        .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
 }

@@ -13,10 +13,13 @@ internal static class WelcomeApi
         return app;
     }
 
+    /// <summary>Browsers ask for HTML; curl and API clients do not.</summary>
+    public static bool WantsHtml(HttpRequest request) =>
+        request.Headers.Accept.Any(value => value?.Contains(MediaTypeNames.Text.Html, StringComparison.OrdinalIgnoreCase) == true);
+
     private static ContentHttpResult Welcome(HttpRequest request)
     {
-        var wantsHtml = request.Headers.Accept.Any(value => value?.Contains(MediaTypeNames.Text.Html, StringComparison.OrdinalIgnoreCase) == true);
-        return wantsHtml
+        return WantsHtml(request)
             ? TypedResults.Content(WelcomeHtml, MediaTypeNames.Text.Html)
             : TypedResults.Text(WelcomeText, MediaTypeNames.Text.Plain);
     }

@@ -59,6 +59,7 @@ internal static class Extensions
         builder.Services.AddSingleton<TokenFamilies>();
 
         builder.AddIntrospectionRateLimiting();
+        builder.AddApiDocumentation();
 
         builder.Services.AddExceptionHandler<UpstreamExceptionHandler>();
         builder.Services.AddProblemDetails();

@@ -19,6 +19,10 @@ internal static class SecuredApi
         secured.MapGet("/me", Me)
             .WithName("Me")
             .WithSummary("The caller's Salesforce identity, as the AuthService confirmed it.");
+        secured.MapGet("/api", ApiScoped)
+            .RequireAuthorization(ResourceDefaults.ApiScopePolicy)
+            .WithName("ApiScoped")
+            .WithSummary("A protected resource that also needs the token's api scope: 403 insufficient_scope without it.");
 
         return app;
     }
@@ -28,6 +32,9 @@ internal static class SecuredApi
 
     private static Ok<SecuredResponse> Secured(ClaimsPrincipal user) =>
         TypedResults.Ok(new SecuredResponse("Accessing secured resource", user.FindFirstValue(SalesforceClaimTypes.Username)));
+
+    private static Ok<SecuredResponse> ApiScoped(ClaimsPrincipal user) =>
+        TypedResults.Ok(new SecuredResponse("Accessing secured resource with scope api", user.FindFirstValue(SalesforceClaimTypes.Username)));
 
     private static Ok<Identity> Me(ClaimsPrincipal user) =>
         TypedResults.Ok(new Identity(

@@ -27,6 +27,8 @@ public sealed record IntrospectionResult(
     [property: JsonPropertyName("username")] string? Username,
     [property: JsonPropertyName("instance_url")] string? InstanceUrl,
     [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("token_type")] string? TokenType,
     [property: JsonPropertyName("exp")] long? ExpiresAt);
 
 [JsonSerializable(typeof(IntrospectionResult))]

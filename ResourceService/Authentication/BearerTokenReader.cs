@@ -30,8 +30,9 @@ public static class BearerTokenReader
         if (authorization.Count == 1)
         {
             var value = authorization[0] ?? "";
-            const string scheme = "Bearer ";
-            if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            const string scheme = "Bearer";
+            var isBearer = value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && (value.Length == scheme.Length || value[scheme.Length] == ' ');
+            if (!isBearer)
             {
                 return TokenRead.Malformed("Use the Bearer scheme: Authorization: Bearer <token>.");
             }

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Refit;
 using ResourceService.AuthServiceClient;
 
@@ -76,7 +73,7 @@ public sealed partial class SalesforceTokenHandler(
                 await WriteErrorAsync(HttpStatusCode.Unauthorized, "invalid_token", rejection.Message);
                 break;
             case TokenRejectionKind.AuthServiceUnavailable:
-                Response.Headers.RetryAfter = "5";
+                Response.Headers.RetryAfter = ResourceDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await WriteErrorAsync(HttpStatusCode.ServiceUnavailable, "temporarily_unavailable", rejection.Message);
                 break;
         }
@@ -84,54 +81,83 @@ public sealed partial class SalesforceTokenHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = $"Bearer realm=\"{Options.Realm}\", error=\"insufficient_scope\"";
+        // The scopes come from the route's policy (validated scope-tokens), never from the request.
+        var scope = properties.Items.TryGetValue(ResourceDefaults.RequiredScopeItem, out var required) && required is not null
+            ? $", scope=\"{required}\""
+            : "";
+        Response.Headers.WWWAuthenticate = $"Bearer realm=\"{Options.Realm}\", error=\"insufficient_scope\"{scope}";
         await WriteErrorAsync(HttpStatusCode.Forbidden, "insufficient_scope", "The token lacks a scope this route needs; log in again asking for it.");
     }
 
     private async Task<(IntrospectionResult? Result, TokenRejectedException? Rejection)> IntrospectAsync(string token)
     {
-        IApiResponse<IntrospectionResult> response;
+        IApiResponse<IntrospectionResult>? response = null;
         try
         {
             response = await authService.IntrospectAsync(new IntrospectionRequest { Token = token }, Context.RequestAborted);
+            return Judge(response);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiException or JsonException or TimeoutRejectedException or BrokenCircuitException
-            || (ex is OperationCanceledException && !Context.RequestAborted.IsCancellationRequested))
+        // Fail closed on whatever the hop throws (refused, reset, timeout, open breaker, oversized or
+        // undecodable answer): the caller gets a 503, never a 200 and never an unhandled 500.
+#pragma warning disable CA1031
+        catch (Exception ex) when (!Context.RequestAborted.IsCancellationRequested)
+#pragma warning restore CA1031
         {
             LogAuthServiceUnavailable(Logger, ex.GetType().Name);
             return (null, Unavailable());
         }
-
-        if (response.StatusCode == HttpStatusCode.OK && response.Error is null && response.Content is { Active: { } active } content)
+        finally
         {
-            if (!active)
-            {
-                return (null, new TokenRejectedException(TokenRejectionKind.InvalidToken, "The token is not valid here: expired, revoked, or issued for another app or org."));
-            }
+            response?.Dispose();
+        }
+    }
 
-            if (content.UserId is not null && content.OrganizationId is not null)
-            {
-                return (content, null);
-            }
+    private (IntrospectionResult? Result, TokenRejectedException? Rejection) Judge(IApiResponse<IntrospectionResult> response)
+    {
+        if (response.StatusCode != HttpStatusCode.OK || response.Error is not null || response.Content is not { Active: { } active } content)
+        {
+            // A 401 means our own API key was refused: a configuration fault, not the caller's.
+            LogAuthServiceUnavailable(Logger, response.Error is { } error ? $"status {(int?)response.StatusCode}, {error.GetType().Name}" : $"status {(int?)response.StatusCode}");
+            return (null, Unavailable());
         }
 
-        // A 401 means our own API key was refused: a configuration fault, not the caller's.
-        LogAuthServiceUnavailable(Logger, $"status {(int?)response.StatusCode}");
-        return (null, Unavailable());
+        if (!active)
+        {
+            return (null, new TokenRejectedException(TokenRejectionKind.InvalidToken, "The token is not valid here: expired, revoked, or issued for another app or org."));
+        }
+
+        if (content.UserId is null || content.OrganizationId is null)
+        {
+            LogAuthServiceUnavailable(Logger, "an active answer without user_id or organization_id");
+            return (null, Unavailable());
+        }
+
+        // The AuthService checks both; checked again so a mistake there cannot let a refresh or expired token in.
+        if ((content.TokenType is not null && content.TokenType != "access_token")
+            || (content.ExpiresAt is { } expiresAt && expiresAt <= TimeProvider.GetUtcNow().ToUnixTimeSeconds()))
+        {
+            return (null, new TokenRejectedException(TokenRejectionKind.InvalidToken, "The token is not an unexpired access token."));
+        }
+
+        return (content, null);
     }
 
     private static TokenRejectedException Unavailable() =>
         new(TokenRejectionKind.AuthServiceUnavailable, "The AuthService could not check the token; try again in a few seconds.");
 
+    /// <summary>The claimed URL must be exactly the token's instance: an origin with nothing before, after or inside it.</summary>
     private static bool SameInstance(string claimed, string? actual) =>
         actual is not null
         && Uri.TryCreate(claimed, UriKind.Absolute, out var claimedUrl)
         && Uri.TryCreate(actual, UriKind.Absolute, out var actualUrl)
+        && claimedUrl.Scheme is "https" or "http"
         && claimedUrl.Scheme == actualUrl.Scheme
         && string.Equals(claimedUrl.IdnHost, actualUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
         && claimedUrl.Port == actualUrl.Port
-        && claimedUrl.AbsolutePath.TrimEnd('/').Length == 0
-        && string.IsNullOrEmpty(claimedUrl.UserInfo);
+        && claimedUrl.AbsolutePath == "/"
+        && claimedUrl.Query.Length == 0
+        && claimedUrl.Fragment.Length == 0
+        && claimedUrl.UserInfo.Length == 0;
 
     private static IEnumerable<Claim> Claims(IntrospectionResult result)
     {

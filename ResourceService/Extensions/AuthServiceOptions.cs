@@ -10,6 +10,9 @@ public sealed class AuthServiceOptions
 
     public string ApiKey { get; set; } = "";
 
+    /// <summary>Budget of one call: longer than the AuthService's own Salesforce budget (3 s), so its 503 arrives as such.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
     public Uri BaseAddress => string.IsNullOrWhiteSpace(AuthServiceUrl)
         ? new Uri($"https+http://{ResourceDefaults.AuthServiceName}")
         : new Uri(AuthServiceUrl);

@@ -4,13 +4,31 @@ using Polly;
 using Refit;
 using ResourceService.Authentication;
 using ResourceService.AuthServiceClient;
+using ResourceService.Authorization;
 
 namespace ResourceService;
 
 internal static class Extensions
 {
-    /// <summary>Registers the AuthService client and the authentication that relies on it.</summary>
+    /// <summary>Registers the AuthService client, the authentication that relies on it, and the scope policies.</summary>
     public static void AddResourceService(this IHostApplicationBuilder builder)
+    {
+        // Authentication pulls in Data Protection, whose default key ring is written to ~/.aspnet at start. This
+        // service protects nothing (no cookies), so keep its keys in memory: a Heroku dyno's disk stays untouched.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider, Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider>();
+
+        builder.AddAuthServiceClient();
+        builder.Services.AddAuthentication(ResourceDefaults.AuthenticationScheme).AddSalesforceToken();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ResourceDefaults.ApiScopePolicy, policy => policy.RequireScope(ResourceDefaults.ApiScope));
+    }
+
+    /// <summary>
+    /// The Refit client for the AuthService's <c>/oauth2/introspect</c>: <c>AUTH_SERVICE_URL</c> (else Aspire
+    /// service discovery), the <c>INTERNAL_API_KEY</c> on every call, no redirects, a bounded answer, a short
+    /// timeout and a circuit breaker.
+    /// </summary>
+    public static IHttpClientBuilder AddAuthServiceClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthServiceOptions>()
             .Configure<IConfiguration>((options, configuration) =>
@@ -22,31 +40,33 @@ internal static class Extensions
         builder.Services.AddSingleton<IValidateOptions<AuthServiceOptions>, AuthServiceOptionsValidator>();
 
         builder.Services.AddTransient<InternalApiKeyHandler>();
+        builder.Services.AddTransient<BoundedResponseHandler>();
         // RemoveAllResilienceHandlers is experimental, but it is the documented way to replace the standard
         // handler that ServiceDefaults adds to every client.
 #pragma warning disable EXTEXP0001
-        builder.Services.AddRefitGeneratedClient<IAuthServiceApi>(AuthServiceJsonContext.Default)
-            .ConfigureHttpClient((services, client) => client.BaseAddress = services.GetRequiredService<IOptions<AuthServiceOptions>>().Value.BaseAddress)
+        var client = builder.Services.AddRefitGeneratedClient<IAuthServiceApi>(AuthServiceJsonContext.Default)
+            .ConfigureHttpClient((services, http) => http.BaseAddress = services.GetRequiredService<IOptions<AuthServiceOptions>>().Value.BaseAddress)
+            // A followed redirect would carry the internal API key wherever it points: a 3xx is a fault like any non-200.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .AddHttpMessageHandler<InternalApiKeyHandler>()
-            // An auth hop: a short budget and a breaker, and no retries (a retry storm against a struggling
-            // AuthService, and through it Salesforce, is worse than a quick 503).
-            .RemoveAllResilienceHandlers()
-            .AddResilienceHandler("authservice", pipeline =>
-            {
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    SamplingDuration = TimeSpan.FromSeconds(30),
-                    MinimumThroughput = 20,
-                    FailureRatio = 0.5,
-                    BreakDuration = TimeSpan.FromSeconds(5),
-                });
-                // Longer than the AuthService's own Salesforce budget (3 s), so its 503 arrives as such.
-                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
-            });
+            .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        builder.Services.AddAuthentication(ResourceDefaults.AuthenticationScheme)
-            .AddScheme<SalesforceTokenOptions, SalesforceTokenHandler>(ResourceDefaults.AuthenticationScheme, options => options.Realm = ResourceDefaults.Realm);
-        builder.Services.AddAuthorization();
+        // An auth hop: a short budget and a breaker, and no retries (a retry storm against a struggling
+        // AuthService, and through it Salesforce, is worse than a quick 503).
+        client.AddResilienceHandler("authservice", (pipeline, context) =>
+        {
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                MinimumThroughput = 20,
+                FailureRatio = 0.5,
+                BreakDuration = TimeSpan.FromSeconds(ResourceDefaults.RetryAfterSeconds),
+            });
+            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AuthServiceOptions>>().Value.AttemptTimeout);
+        });
+
+        // Innermost, so reading the body counts against the attempt timeout.
+        return client.AddHttpMessageHandler<BoundedResponseHandler>();
     }
 }

@@ -5,7 +5,7 @@ using SalesforceEmulator.State;
 
 namespace SalesforceEmulator.Apis;
 
-/// <summary><c>/services/oauth2/authorize</c>: the web-server flow's login form; consent is skipped.</summary>
+/// <summary><c>/services/oauth2/authorize</c>: the login form of the web-server (<c>code</c>) and user-agent (<c>token</c>) flows; consent is skipped.</summary>
 public static class AuthorizeApi
 {
     public static IEndpointRouteBuilder MapAuthorizeApi(this IEndpointRouteBuilder app)
@@ -34,6 +34,13 @@ public static class AuthorizeApi
         if (validation.RedirectError is { } redirectError)
         {
             return RedirectWithError(parameters, redirectError);
+        }
+
+        // The emulator keeps no login session, so an immediate (no-UI) request always fails, and prompt=login
+        // (or consent, select_account) changes nothing: the form is shown every time [guess].
+        if (string.Equals(query["immediate"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return RedirectWithError(parameters, OAuthErrors.ImmediateUnsuccessful);
         }
 
         return Html(context, LoginPage.Login(FormAction(context), parameters, username: null, error: null), StatusCodes.Status200OK, parameters.RedirectUri);
@@ -89,13 +96,25 @@ public static class AuthorizeApi
             return Html(context, LoginPage.Login(FormAction(context), parameters, username, LoginPage.LoginFailedMessage), StatusCodes.Status200OK, parameters.RedirectUri);
         }
 
-        if (!user.Active)
+        if (services.RateLimit.Exceeded())
         {
-            return RedirectWithError(parameters, OAuthErrors.InactiveUser);
+            return RedirectWithError(parameters, OAuthErrors.RateLimitExceeded);
         }
 
-        var grant = new TokenGrant(app.ClientId, user, validation.Scope!, EmulatorUrls.LoginBase(context.Request), services.Urls.InstanceUrl(context.Request, user.Org), parameters.Nonce);
-        var code = services.Codes.Issue(grant, parameters.RedirectUri!, parameters.CodeChallenge, parameters.CodeChallenge is null ? null : parameters.CodeChallengeMethod ?? Pkce.Plain);
+        if (!user.Org.Active || !user.Active)
+        {
+            return RedirectWithError(parameters, user.Org.Active ? OAuthErrors.InactiveUser : OAuthErrors.InactiveOrg);
+        }
+
+        var grant = new TokenGrant(
+            app.ClientId, user, validation.Scope!, EmulatorUrls.LoginBase(context.Request), services.Urls.InstanceUrl(context.Request, user.Org),
+            parameters.Nonce, SitePrefixMiddleware.CurrentSite(context));
+        if (IsTokenFlow(parameters.ResponseType))
+        {
+            return RedirectWithTokens(parameters, grant, app, services);
+        }
+
+        var code = services.Codes.Issue(grant, parameters.RedirectUri!, parameters.CodeChallenge, parameters.CodeChallenge is null ? null : parameters.CodeChallengeMethod ?? Pkce.DefaultMethod);
         Log.AuthorizationCodeIssued(services.Logger, app.ClientId, user.Id18);
 
         var query = new Dictionary<string, string?> { ["code"] = code };
@@ -129,7 +148,7 @@ public static class AuthorizeApi
             return new(null, null, OAuthErrors.RedirectUriMismatch, null);
         }
 
-        if (parameters.ResponseType != "code")
+        if (parameters.ResponseType != "code" && !IsTokenFlow(parameters.ResponseType))
         {
             return new(app, null, null, OAuthErrors.UnsupportedResponseType);
         }
@@ -139,7 +158,8 @@ public static class AuthorizeApi
             return new(app, null, null, OAuthErrors.InvalidCodeChallengeMethod);
         }
 
-        if (app.RequirePkce && parameters.CodeChallenge is null)
+        // PKCE protects a code; the token flows have none.
+        if (app.RequirePkce && parameters.CodeChallenge is null && parameters.ResponseType == "code")
         {
             return new(app, null, null, OAuthErrors.MissingCodeChallenge);
         }
@@ -154,16 +174,65 @@ public static class AuthorizeApi
         return new(app, string.Join(' ', requested.Count > 0 ? requested : app.Scopes), null, null);
     }
 
+    /// <summary>Errors go to the redirect URI: in the query for the code flow, in the fragment for the token flows.</summary>
     private static RedirectHttpResult RedirectWithError(AuthorizeParameters parameters, OAuthError error)
     {
-        var query = new Dictionary<string, string?> { ["error"] = error.Error, ["error_description"] = error.ErrorDescription };
+        var fields = new List<KeyValuePair<string, string?>> { new("error", error.Error), new("error_description", error.ErrorDescription) };
         if (parameters.State is not null)
         {
-            query["state"] = parameters.State;
+            fields.Add(new("state", parameters.State));
         }
 
-        return TypedResults.Redirect(QueryHelpers.AddQueryString(parameters.RedirectUri!, query));
+        return IsTokenFlow(parameters.ResponseType)
+            ? TypedResults.Redirect(WithFragment(parameters.RedirectUri!, fields))
+            : TypedResults.Redirect(QueryHelpers.AddQueryString(parameters.RedirectUri!, fields));
     }
+
+    /// <summary>
+    /// The user-agent flow: the tokens in the fragment, in the order of Salesforce's documented example
+    /// (<c>access_token, refresh_token, instance_url, id, issued_at, signature, scope, token_type</c>), then
+    /// <c>id_token</c> for <c>token id_token</c> and <c>state</c>.
+    /// </summary>
+    private static RedirectHttpResult RedirectWithTokens(AuthorizeParameters parameters, TokenGrant grant, ConnectedApp app, AuthorizeServices services)
+    {
+        // A refresh token when the app allows one and the scope asks for it [unverified: Salesforce also weighs the callback's scheme].
+        var withRefresh = app.RefreshTokensAllowed && Scopes.AllowsRefreshToken(grant.Scope);
+        var withIdToken = Scopes.Split(parameters.ResponseType).Contains("id_token", StringComparer.Ordinal);
+        var tokens = services.Issuer.Issue(grant, app, withRefresh, family: null, withIdToken);
+        var fields = new List<KeyValuePair<string, string?>> { new("access_token", tokens.AccessToken) };
+        if (tokens.RefreshToken is not null)
+        {
+            fields.Add(new("refresh_token", tokens.RefreshToken));
+        }
+
+        fields.AddRange(
+        [
+            new("instance_url", tokens.InstanceUrl), new("id", tokens.Id), new("issued_at", tokens.IssuedAt), new("signature", tokens.Signature),
+            new("scope", tokens.Scope), new("token_type", tokens.TokenType),
+        ]);
+        if (tokens.IdToken is not null)
+        {
+            fields.Add(new("id_token", tokens.IdToken));
+        }
+
+        if (parameters.State is not null)
+        {
+            fields.Add(new("state", parameters.State));
+        }
+
+        Log.ImplicitTokensIssued(services.Logger, parameters.ResponseType!, app.ClientId, grant.User.Id18);
+        return TypedResults.Redirect(WithFragment(parameters.RedirectUri!, fields));
+    }
+
+    /// <summary><c>token</c> and <c>token id_token</c> (in either order) are the user-agent flow.</summary>
+    private static bool IsTokenFlow(string? responseType)
+    {
+        var types = Scopes.Split(responseType);
+        return types.Contains("token", StringComparer.Ordinal) && types.All(t => t is "token" or "id_token");
+    }
+
+    private static string WithFragment(string redirectUri, IEnumerable<KeyValuePair<string, string?>> fields) =>
+        redirectUri.Split('#')[0] + "#" + string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value ?? "")}"));
 
     private static ContentHttpResult Html(HttpContext context, string html, int statusCode, string? formTarget)
     {
@@ -202,4 +271,6 @@ public sealed record AuthorizeServices(
     EmulatorDirectory Directory,
     AuthorizationCodeStore Codes,
     EmulatorUrls Urls,
+    TokenIssuer Issuer,
+    LoginRateLimit RateLimit,
     ILogger<AuthorizationCodeStore> Logger);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SalesforceEmulator.Protocol;
@@ -103,8 +105,14 @@ public static partial class IdentityApi
             return Plain("Invalid_Version", StatusCodes.Status406NotAcceptable);
         }
 
+        var callback = context.Request.Query["callback"].FirstOrDefault();
+        if (callback is not null && !CallbackPattern().IsMatch(callback))
+        {
+            return Plain("Invalid_Callback", StatusCodes.Status406NotAcceptable);
+        }
+
         var urls = EmulatorUrls.ForUser(token.InstanceUrl, user, version ?? "{version}");
-        return TypedResults.Ok(new IdentityResponse(
+        var identity = new IdentityResponse(
             Id: EmulatorUrls.IdentityUrl(token.LoginBase, user),
             AssertedUser: user == token.User,
             UserId: user.Id18,
@@ -134,8 +142,24 @@ public static partial class IdentityApi
             Locale: "en_US",
             UtcOffset: UtcOffsetMilliseconds(user, time),
             LastModifiedDate: LastModified,
-            IsAppInstalled: true));
+            IsAppInstalled: true);
+
+        if (callback is not null)
+        {
+            return TypedResults.Text($"{callback}({JsonSerializer.Serialize(identity, EmulatorJsonContext.Default.IdentityResponse)})", "application/javascript; charset=utf-8");
+        }
+
+        // format=json|xml|urlencoded, else the Accept header; XML's root is <user> (Salesforce's identity-URL documentation).
+        return ResponseFormats.Choose(context.Request.Query["format"].FirstOrDefault(), context.Request) switch
+        {
+            ResponseFormat.Xml => TypedResults.Content(ResponseFormats.ToXml(ToNode(identity), "user"), ResponseFormats.XmlContentType),
+            ResponseFormat.UrlEncoded => TypedResults.Content(ResponseFormats.ToUrlEncoded(ToNode(identity)), ResponseFormats.UrlEncodedContentType),
+            _ => TypedResults.Ok(identity),
+        };
     }
+
+    private static JsonObject ToNode(IdentityResponse identity) =>
+        JsonSerializer.SerializeToNode(identity, EmulatorJsonContext.Default.IdentityResponse)!.AsObject();
 
     /// <summary>The user's time-zone offset now, in milliseconds (0 when the zone is unknown to this machine).</summary>
     private static long UtcOffsetMilliseconds(User user, TimeProvider time)
@@ -154,4 +178,7 @@ public static partial class IdentityApi
 
     [GeneratedRegex(@"^\d{2}\.\d$")]
     private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex(@"^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$")]
+    private static partial Regex CallbackPattern();
 }

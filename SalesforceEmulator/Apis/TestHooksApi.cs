@@ -8,6 +8,7 @@ namespace SalesforceEmulator.Apis;
 public static class TestHooksApi
 {
     public const int MaxLatencyMs = 600_000;
+    public const int MaxRetryAfterSeconds = 86_400;
 
     public static IEndpointRouteBuilder MapTestHooksApi(this IEndpointRouteBuilder app)
     {
@@ -18,7 +19,11 @@ public static class TestHooksApi
         api.MapGet("/faults", GetFault).WithName("GetFault").WithSummary("The fault being injected, if any");
         api.MapPost("/faults", SetFault).WithName("SetFault").WithSummary("Delays and/or fails protocol requests");
         api.MapDelete("/faults", ClearFault).WithName("ClearFault").WithSummary("Stops injecting faults");
-        api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, recorded requests and faults");
+        api.MapPost("/rate-limit", SetRateLimit).WithName("SetRateLimit").WithSummary("Refuses logins and token requests with rate_limit_exceeded");
+        api.MapDelete("/rate-limit", ClearRateLimit).WithName("ClearRateLimit").WithSummary("Stops refusing logins");
+        api.MapPost("/users/active", SetUserActive).WithName("SetUserActive").WithSummary("Deactivates or reactivates a user (inactive_user)");
+        api.MapPost("/orgs/active", SetOrgActive).WithName("SetOrgActive").WithSummary("Locks or unlocks an org (inactive_org)");
+        api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, recorded requests, faults and rate limits; restores active flags");
         return app;
     }
 
@@ -87,12 +92,17 @@ public static class TestHooksApi
             errors["path"] = ["path must start with '/'."];
         }
 
+        if (request.RetryAfterSeconds is < 0 or > MaxRetryAfterSeconds)
+        {
+            errors["retryAfterSeconds"] = [$"retryAfterSeconds must be between 0 and {MaxRetryAfterSeconds}, or null."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var fault = new Fault(request.LatencyMs, request.StatusCode, string.IsNullOrEmpty(request.Path) ? null : request.Path, request.Count);
+        var fault = new Fault(request.LatencyMs, request.StatusCode, string.IsNullOrEmpty(request.Path) ? null : request.Path, request.Count, request.RetryAfterSeconds);
         faults.Set(fault);
         Log.FaultSet(logger, fault.LatencyMs, fault.StatusCode, fault.Path, fault.Count);
         return TypedResults.Ok(fault);
@@ -106,16 +116,73 @@ public static class TestHooksApi
         return TypedResults.NoContent();
     }
 
-    public static NoContent Reset(TokenStore tokens, AuthorizationCodeStore codes, RequestLog log, FaultStore faults)
+    public static Results<Ok<RateLimitRequest>, ValidationProblem> SetRateLimit(RateLimitRequest request, LoginRateLimit limit, ILogger<LoginRateLimit> logger)
     {
-        ArgumentNullException.ThrowIfNull(tokens);
-        ArgumentNullException.ThrowIfNull(codes);
-        ArgumentNullException.ThrowIfNull(log);
-        ArgumentNullException.ThrowIfNull(faults);
-        tokens.Clear();
-        codes.Clear();
-        log.Clear();
-        faults.Clear();
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(limit);
+        if (request.Count is < 1)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["count"] = ["count must be at least 1, or null for every login."] });
+        }
+
+        limit.Set(request.Count);
+        Log.RateLimitSet(logger, request.Count);
+        return TypedResults.Ok(request);
+    }
+
+    public static NoContent ClearRateLimit(LoginRateLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        limit.Clear();
+        return TypedResults.NoContent();
+    }
+
+    public static Results<NoContent, NotFound<OAuthError>> SetUserActive(ActiveFlagRequest request, EmulatorDirectory directory, ILogger<EmulatorDirectory> logger)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(directory);
+        if (directory.FindUserByUsername(request.Username) is not { } user)
+        {
+            return TypedResults.NotFound(new OAuthError("unknown_user", "no such username"));
+        }
+
+        user.Active = request.Active;
+        Log.ActiveFlagSet(logger, "user", user.Id18, request.Active);
+        return TypedResults.NoContent();
+    }
+
+    public static Results<NoContent, NotFound<OAuthError>> SetOrgActive(ActiveFlagRequest request, EmulatorDirectory directory, ILogger<EmulatorDirectory> logger)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(directory);
+        if (directory.FindOrg(request.OrgId) is not { } org)
+        {
+            return TypedResults.NotFound(new OAuthError("unknown_org", "no such org id"));
+        }
+
+        org.Active = request.Active;
+        Log.ActiveFlagSet(logger, "org", org.Id18, request.Active);
+        return TypedResults.NoContent();
+    }
+
+    public static NoContent Reset([AsParameters] ResetServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.Tokens.Clear();
+        services.Codes.Clear();
+        services.Log.Clear();
+        services.Faults.Clear();
+        services.RateLimit.Clear();
+        services.Directory.ResetActiveFlags();
         return TypedResults.NoContent();
     }
 }
+
+/// <summary>Everything <c>POST /_emulator/reset</c> puts back as it was at start.</summary>
+public sealed record ResetServices(
+    TokenStore Tokens,
+    AuthorizationCodeStore Codes,
+    RequestLog Log,
+    FaultStore Faults,
+    LoginRateLimit RateLimit,
+    EmulatorDirectory Directory);

@@ -26,12 +26,16 @@ public static class Extensions
         services.AddSingleton<FaultStore>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<LoginRateLimit>();
 
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, EmulatorJsonContext.Default));
         return builder;
     }
 
-    /// <summary>Adds the request recorder and fault injector in front of the endpoints, when the test hooks are on.</summary>
+    /// <summary>
+    /// Adds the request recorder and fault injector (when the test hooks are on), then the site-prefix rewrite, in front of
+    /// routing: routing must see the path without the prefix.
+    /// </summary>
     public static WebApplication UseSalesforceEmulator(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -40,6 +44,12 @@ public static class Extensions
             app.UseMiddleware<TestHookMiddleware>();
         }
 
+        if (app.Services.GetRequiredService<EmulatorDirectory>().Sites.Count > 0)
+        {
+            app.UseMiddleware<SitePrefixMiddleware>();
+        }
+
+        app.UseRouting();
         return app;
     }
 

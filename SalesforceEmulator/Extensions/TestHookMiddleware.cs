@@ -40,6 +40,12 @@ public sealed class TestHookMiddleware(RequestDelegate next, RequestLog log, Fau
             if (fault.StatusCode is { } status)
             {
                 context.Response.StatusCode = status;
+                var retryAfter = fault.RetryAfterSeconds ?? (status == StatusCodes.Status429TooManyRequests ? EmulatorDefaults.DefaultRetryAfterSeconds : null);
+                if (retryAfter is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync($"Emulator fault: HTTP {status}", context.RequestAborted);
                 return;

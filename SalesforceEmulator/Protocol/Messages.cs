@@ -7,13 +7,15 @@ namespace SalesforceEmulator.Protocol;
 public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("refresh_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
-    [property: JsonPropertyName("signature")] string Signature,
+    [property: JsonPropertyName("signature"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Signature,
     [property: JsonPropertyName("scope")] string Scope,
     [property: JsonPropertyName("id_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IdToken,
     [property: JsonPropertyName("instance_url")] string InstanceUrl,
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("issued_at")] string IssuedAt);
+    [property: JsonPropertyName("issued_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IssuedAt,
+    [property: JsonPropertyName("sfdc_community_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityUrl = null,
+    [property: JsonPropertyName("sfdc_community_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityId = null);
 
 /// <summary>An OAuth error body.</summary>
 public sealed record OAuthError(
@@ -189,7 +191,17 @@ public sealed record FaultRequest(
     [property: JsonPropertyName("latencyMs")] int LatencyMs,
     [property: JsonPropertyName("statusCode")] int? StatusCode,
     [property: JsonPropertyName("path")] string? Path,
-    [property: JsonPropertyName("count")] int? Count);
+    [property: JsonPropertyName("count")] int? Count,
+    [property: JsonPropertyName("retryAfterSeconds")] int? RetryAfterSeconds = null);
+
+/// <summary>The body of <c>POST /_emulator/rate-limit</c>: refuse that many logins, or all of them until cleared when null.</summary>
+public sealed record RateLimitRequest([property: JsonPropertyName("count")] int? Count);
+
+/// <summary>The body of <c>POST /_emulator/users/active</c> and <c>/_emulator/orgs/active</c>.</summary>
+public sealed record ActiveFlagRequest(
+    [property: JsonPropertyName("username")] string? Username,
+    [property: JsonPropertyName("orgId")] string? OrgId,
+    [property: JsonPropertyName("active")] bool Active);
 
 /// <summary>The answer of <c>POST /_emulator/tokens/expire</c>.</summary>
 public sealed record ExpireResult([property: JsonPropertyName("expired")] int Expired);
@@ -208,6 +220,8 @@ public sealed record ExpireResult([property: JsonPropertyName("expired")] int Ex
 [JsonSerializable(typeof(FaultRequest))]
 [JsonSerializable(typeof(Fault))]
 [JsonSerializable(typeof(ExpireResult))]
+[JsonSerializable(typeof(RateLimitRequest))]
+[JsonSerializable(typeof(ActiveFlagRequest))]
 [JsonSerializable(typeof(IReadOnlyList<RecordedRequest>))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 public sealed partial class EmulatorJsonContext : JsonSerializerContext;

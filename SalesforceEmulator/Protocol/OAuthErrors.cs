@@ -11,6 +11,13 @@ public static class OAuthErrors
     public static readonly OAuthError UnsupportedGrantType = new("unsupported_grant_type", "grant type not supported");
     public static readonly OAuthError ExpiredRefreshToken = new("invalid_grant", "expired access/refresh token");
     public static readonly OAuthError InactiveUser = new("inactive_user", "user is inactive");
+    public static readonly OAuthError InactiveOrg = new("inactive_org", "org is locked, closed, or suspended");
+    public static readonly OAuthError RateLimitExceeded = new("rate_limit_exceeded", "number of logins exceeded");
+
+    // JWT bearer: the doc's table, and "expired authorization code" for an expired assertion (salesforce.stackexchange.com q. 282513).
+    public static readonly OAuthError AudienceValidationFailed = new("invalid_grant", "audience validation failed");
+    public static readonly OAuthError UserNotApproved = new("invalid_grant", "user hasn't approved this consumer");
+    public static readonly OAuthError InvalidAssertion = new("invalid_grant", "invalid assertion");
 
     // The doc names the codes for PKCE failures but not the descriptions; this wording is Salesforce's as commonly reported [unverified].
     public static readonly OAuthError InvalidCodeVerifier = new("invalid_request", "invalid code verifier");
@@ -25,6 +32,8 @@ public static class OAuthErrors
     public static readonly OAuthError InvalidScope = new("invalid_scope", "the requested scope is not allowed");
     public static readonly OAuthError MissingCodeChallenge = new("invalid_request", "missing required code challenge");
     public static readonly OAuthError InvalidCodeChallengeMethod = new("invalid_request", "invalid code challenge method");
+    // Salesforce names the code; this description is the emulator's own [unverified].
+    public static readonly OAuthError ImmediateUnsuccessful = new("immediate_unsuccessful", "immediate authorization is not possible: the user is not logged in");
     public static readonly OAuthError AccessDenied = new("access_denied", "end-user denied authorization");
 
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);

@@ -50,6 +50,18 @@ public sealed class OAuthRequest
         ArgumentNullException.ThrowIfNull(request);
         var bodyId = this["client_id"];
         var bodySecret = this["client_secret"];
+
+        // private_key_jwt: the client id is the assertion's issuer when the body does not name it.
+        if (this["client_assertion"] is { } assertion)
+        {
+            if (this["client_assertion_type"] != EmulatorDefaults.JwtClientAssertionType)
+            {
+                return new ClientCredentials(null, null, Malformed: true);
+            }
+
+            return new ClientCredentials(bodyId ?? JwtAssertion.Parse(assertion)?.Issuer, null, Malformed: false, assertion);
+        }
+
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
             || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
         {
@@ -91,5 +103,8 @@ public sealed class OAuthRequest
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
-/// <summary>Client credentials as presented; <see cref="Malformed"/> when a Basic header could not be read.</summary>
-public sealed record ClientCredentials(string? ClientId, string? ClientSecret, bool Malformed);
+/// <summary>
+/// Client credentials as presented: a secret, or a signed <c>client_assertion</c>; <see cref="Malformed"/> when a Basic
+/// header could not be read or the assertion type is wrong.
+/// </summary>
+public sealed record ClientCredentials(string? ClientId, string? ClientSecret, bool Malformed, string? ClientAssertion = null);

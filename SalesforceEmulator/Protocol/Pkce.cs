@@ -8,21 +8,28 @@ public static class Pkce
 {
     public const string S256 = "S256";
     public const string Plain = "plain";
+    public const int MaxVerifierLength = 1024;
+
+    /// <summary>
+    /// The method of a challenge sent without <c>code_challenge_method</c>. RFC 7636 says plain, but Salesforce defines the
+    /// challenge as the SHA-256 of the verifier, and jsforce (the sf CLI's web login) sends an S256 challenge with no method.
+    /// </summary>
+    public const string DefaultMethod = S256;
 
     public static bool IsSupportedMethod(string? method) => method is null or S256 or Plain;
 
-    /// <summary>True when <paramref name="verifier"/> is a valid RFC 7636 verifier that yields <paramref name="challenge"/>.</summary>
+    /// <summary>True when <paramref name="verifier"/> is a valid (RFC 7636, but longer allowed) verifier that yields <paramref name="challenge"/>.</summary>
     public static bool Matches(string verifier, string challenge, string? method)
     {
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(challenge);
-        if (verifier.Length is < 43 or > 128 || !verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'))
+        // RFC 7636 caps a verifier at 128 characters, but Salesforce accepts jsforce's 171-character verifiers (the sf CLI's web login) [unverified: limit].
+        if (verifier.Length is < 43 or > MaxVerifierLength || !verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'))
         {
             return false;
         }
 
-        // A missing method means plain (RFC 7636 §4.3).
-        var expected = method == S256 ? SigningKey.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))) : verifier;
+        var expected = (method ?? DefaultMethod) == S256 ? SigningKey.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))) : verifier;
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(challenge));
     }
 }

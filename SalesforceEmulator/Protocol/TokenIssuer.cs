@@ -15,9 +15,10 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
     /// <summary>
     /// Issues an access token, plus a refresh token when asked and an id_token when <c>openid</c> is granted
     /// to a flow that returns one (web server and refresh). <c>family</c> is the refresh-token family the new
-    /// tokens join (refresh grant), or null for a new grant.
+    /// tokens join (refresh grant), or null for a new grant. Without <paramref name="withSignature"/> (the JWT-bearer
+    /// grant) there is no <c>signature</c> or <c>issued_at</c>. A grant made through a site carries the community fields.
     /// </summary>
-    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family, bool withIdToken = false)
+    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family, bool withIdToken = false, bool withSignature = true)
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(app);
@@ -30,13 +31,15 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
         return new TokenResponse(
             access.Token,
             refresh?.Token,
-            Signature(app.ClientSecret ?? "", id, issuedAt),
+            withSignature ? Signature(app.ClientSecret ?? "", id, issuedAt) : null,
             grant.Scope,
             idToken,
             grant.InstanceUrl,
             id,
             BearerTokenType,
-            issuedAt);
+            withSignature ? issuedAt : null,
+            grant.Site is null ? null : grant.LoginBase,
+            grant.Site?.Id18);
     }
 
     /// <summary>Base64(HMAC-SHA256(key = client secret, message = id + issued_at)).</summary>

@@ -1,10 +1,17 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SalesforceEmulator.Protocol;
 
 namespace SalesforceEmulator.State;
 
-/// <summary>An org, with both forms of its id.</summary>
-public sealed record Org(string Id15, string Id18, string Name, string? InstanceUrl);
+/// <summary>An org, with both forms of its id. <see cref="Active"/> can be changed by a test hook.</summary>
+public sealed record Org(string Id15, string Id18, string Name, string? InstanceUrl, bool ConfiguredActive)
+{
+    public bool Active { get; set; } = ConfiguredActive;
+}
+
+/// <summary>An Experience Cloud site: the endpoints again under <c>/{Prefix}</c>.</summary>
+public sealed record Site(string Prefix, string Id18);
 
 /// <summary>A connected app.</summary>
 public sealed record ConnectedApp(
@@ -19,7 +26,9 @@ public sealed record ConnectedApp(
     bool RequirePkce,
     bool RequireSecretForWebServer,
     bool RequireSecretForRefresh,
-    string? ClientCredentialsUser);
+    string? ClientCredentialsUser,
+    RSA? JwtKey,
+    IReadOnlyList<string> PreApprovedUsers);
 
 /// <summary>A user of an org.</summary>
 public sealed record User(
@@ -32,9 +41,12 @@ public sealed record User(
     string FirstName,
     string LastName,
     string Email,
-    bool Active,
+    bool ConfiguredActive,
     string TimeZone)
 {
+    /// <summary>Whether the user may log in; starts as configured and can be changed by a test hook.</summary>
+    public bool Active { get; set; } = ConfiguredActive;
+
     public string DisplayName => $"{FirstName} {LastName}".Trim();
 }
 
@@ -85,7 +97,9 @@ public sealed class EmulatorDirectory
                 app.RequirePkce,
                 app.RequireSecretForWebServer,
                 app.RequireSecretForRefresh,
-                string.IsNullOrEmpty(app.ClientCredentialsUser) ? null : app.ClientCredentialsUser);
+                string.IsNullOrEmpty(app.ClientCredentialsUser) ? null : app.ClientCredentialsUser,
+                string.IsNullOrEmpty(app.JwtCertificate) ? null : JwtKeyLoader.Load(app.JwtCertificate, out _),
+                [.. app.PreApprovedUsers]);
         }
 
         var defaultUser = new UserOptions
@@ -120,9 +134,14 @@ public sealed class EmulatorDirectory
         }
 
         DefaultOrg = defaultOrg;
+        Sites = [.. o.Sites.Select((site, i) => new Site(site.Prefix.Trim('/'), SalesforceId.To18(string.IsNullOrEmpty(site.Id) ? DefaultSiteId(i) : site.Id)))];
     }
 
     public Org DefaultOrg { get; }
+
+    public IReadOnlyList<Site> Sites { get; }
+
+    public IEnumerable<Org> Orgs => _orgs.Values;
 
     public IEnumerable<User> Users => _usersById.Values;
 
@@ -139,6 +158,23 @@ public sealed class EmulatorDirectory
     /// <summary>Finds an org by a 15- or 18-character id.</summary>
     public Org? FindOrg(string? id) =>
         SalesforceId.IsValid(id, EmulatorDefaults.OrgIdPrefix) && _orgs.TryGetValue(SalesforceId.To18(id!), out var org) ? org : null;
+
+    /// <summary>The id a site gets when its setting names none: <c>0DB5g000000</c> and its position.</summary>
+    public static string DefaultSiteId(int index) => $"{EmulatorDefaults.CommunityIdPrefix}5g0000000{index:D3}";
+
+    /// <summary>Restores every org's and user's configured active flag (after test hooks changed them).</summary>
+    public void ResetActiveFlags()
+    {
+        foreach (var org in _orgs.Values)
+        {
+            org.Active = org.ConfiguredActive;
+        }
+
+        foreach (var user in _usersById.Values)
+        {
+            user.Active = user.ConfiguredActive;
+        }
+    }
 
     /// <summary>Checks a password as Salesforce does: the security token, when the user has one, follows the password.</summary>
     public static bool PasswordMatches(User user, string? password)
@@ -160,7 +196,7 @@ public sealed class EmulatorDirectory
     private Org AddOrg(OrgOptions org)
     {
         var id18 = SalesforceId.To18(org.Id);
-        var resolved = new Org(id18[..15], id18, org.Name ?? org.Id, string.IsNullOrEmpty(org.InstanceUrl) ? null : org.InstanceUrl.TrimEnd('/'));
+        var resolved = new Org(id18[..15], id18, org.Name ?? org.Id, string.IsNullOrEmpty(org.InstanceUrl) ? null : org.InstanceUrl.TrimEnd('/'), org.Active);
         _orgs[id18] = resolved;
         return resolved;
     }

@@ -3,9 +3,9 @@ namespace SalesforceEmulator.State;
 /// <summary>
 /// An injected fault: delay matching protocol requests by <see cref="LatencyMs"/>, then answer them with
 /// <see cref="StatusCode"/> when set. <see cref="Path"/> limits it to paths starting with it; <see cref="Count"/>
-/// to that many requests.
+/// to that many requests. <see cref="RetryAfterSeconds"/> is sent as <c>Retry-After</c> (a 429 gets one second when unset).
 /// </summary>
-public sealed record Fault(int LatencyMs, int? StatusCode, string? Path, int? Count);
+public sealed record Fault(int LatencyMs, int? StatusCode, string? Path, int? Count, int? RetryAfterSeconds = null);
 
 /// <summary>The fault currently injected, if any.</summary>
 public sealed class FaultStore

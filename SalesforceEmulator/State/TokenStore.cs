@@ -115,7 +115,7 @@ public sealed class TokenStore(TimeProvider time)
         }
     }
 
-    /// <summary>The refresh token when it exists, is not revoked or rotated away, and has not expired.</summary>
+    /// <summary>The refresh token when it exists, is not revoked or rotated away, has not expired, and its user and org are active.</summary>
     public RefreshTokenRecord? FindActiveRefreshToken(string? token)
     {
         if (string.IsNullOrEmpty(token))
@@ -125,7 +125,7 @@ public sealed class TokenStore(TimeProvider time)
 
         lock (_lock)
         {
-            return _refreshTokens.TryGetValue(token, out var record) && IsActive(record) ? record : null;
+            return _refreshTokens.TryGetValue(token, out var record) && IsActive(record) && record.User.Active && record.User.Org.Active ? record : null;
         }
     }
 
@@ -241,10 +241,12 @@ public sealed class TokenStore(TimeProvider time)
         }
     }
 
-    private bool IsActive(AccessTokenRecord record) => !record.Revoked && time.GetUtcNow() < record.ExpiresAt;
+    // A deactivated user's or locked org's sessions end with it [unverified: assumed from Salesforce's "sessions are ended" on deactivation].
+    private bool IsActive(AccessTokenRecord record) =>
+        !record.Revoked && time.GetUtcNow() < record.ExpiresAt && record.User.Active && record.User.Org.Active;
 
     private bool IsActive(RefreshTokenRecord record) => !record.Revoked && !record.Rotated && time.GetUtcNow() < record.ExpiresAt;
 }
 
 /// <summary>Who a token is for and where it was issued: what every token of a grant shares.</summary>
-public sealed record TokenGrant(string ClientId, User User, string Scope, string LoginBase, string InstanceUrl, string? Nonce = null);
+public sealed record TokenGrant(string ClientId, User User, string Scope, string LoginBase, string InstanceUrl, string? Nonce = null, Site? Site = null);

@@ -96,7 +96,7 @@ public class AspireAppFixture : IAsyncLifetime
         var secrets = Secrets.Distinct().ToArray();
         return [.. (await CapturedLogLinesAsync())
             .SelectMany(line => secrets.Where(secret => line.Contains(secret, StringComparison.Ordinal))
-                .Select(secret => $"{secret[..Math.Min(4, secret.Length)]}... in {line.Replace(secret, "***", StringComparison.Ordinal)[..Math.Min(200, line.Length)]}"))];
+                .Select(secret => $"{secret[..Math.Min(4, secret.Length)]}... in {Shorten(line.Replace(secret, "***", StringComparison.Ordinal))}"))];
     }
 
     /// <summary>A client that follows no redirect and keeps no cookie: the tests see every hop.</summary>
@@ -106,6 +106,8 @@ public class AspireAppFixture : IAsyncLifetime
             BaseAddress = App.GetEndpoint(resource, "http"),
             Timeout = RequestTimeout,
         };
+
+    private static string Shorten(string line) => line.Length <= 200 ? line : line[..200];
 
     public async Task<string> GetInternalApiKeyAsync()
     {

@@ -62,4 +62,52 @@ public sealed class AuthServiceRouteTests(AspireAppFixture fixture)
         Assert.Equal("invalid_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         Assert.Equal(tokenCallsBefore, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
     }
+
+    [Fact]
+    public async Task OpenApiDocumentListsEveryRouteOfTheContractWithItsErrorsAndTheApiKeyScheme()
+    {
+        using var auth = fixture.CreateClient("authservice");
+
+        var document = await auth.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        (string Path, string Method)[] contract =
+        [
+            ("/", "get"), ("/oauth2/authorize", "get"), ("/oauth2/success", "get"), ("/oauth2/token", "post"),
+            ("/oauth2/login", "post"), ("/oauth2/login", "get"), ("/oauth2/refresh", "post"), ("/oauth2/revoke", "post"),
+            ("/oauth2/introspect", "post"),
+        ];
+        foreach (var (path, method) in contract)
+        {
+            Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out _), $"{method.ToUpperInvariant()} {path} is not documented");
+        }
+
+        var introspect = paths.GetProperty("/oauth2/introspect").GetProperty("post");
+        Assert.True(introspect.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(introspect.GetProperty("responses").TryGetProperty("503", out _));
+        Assert.Equal("InternalApiKey", introspect.GetProperty("security")[0].EnumerateObject().Single().Name);
+        Assert.Equal("X-Internal-Api-Key", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("InternalApiKey").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task BrowsersSeeTheCodeAndACurlLineAfterTheCallback()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var emulator = fixture.CreateClient("salesforce");
+        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
+        fixture.RememberSecrets(code);
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback);
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Add("Accept", "text/html");
+
+        using var response = await auth.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(code), html, StringComparison.Ordinal);
+        Assert.Contains("curl -X POST", html, StringComparison.Ordinal);
+    }
 }

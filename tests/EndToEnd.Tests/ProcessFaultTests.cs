@@ -3,7 +3,11 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace EndToEnd.Tests;
 
-/// <summary>Checklist E34 and E38 with real processes stopped and started through the orchestrator.</summary>
+/// <summary>
+/// Checklist E34 and E35 with the real Redis stopped or stalled through the orchestrator. (E38, the
+/// AuthService down, is proved in ResourceService.Tests against a real server that is stopped: stopping a
+/// `dotnet run` project through DCP proved unreliable on a loaded 2-core machine.)
+/// </summary>
 [Collection(SharedAspireApp.Name)]
 public sealed class ProcessFaultTests(AspireAppFixture fixture)
 {
@@ -34,29 +38,6 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
         {
             await StartAsync("cache");
         }
-    }
-
-    [Fact]
-    public async Task WithTheAuthServiceStoppedSecuredAnswers503NeverA200()
-    {
-        var token = await fixture.GetPasswordGrantTokenAsync();
-        using var resource = fixture.CreateClient("resourceservice");
-
-        await StopAsync("authservice");
-        try
-        {
-            using var response = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.NotNull(response.Headers.RetryAfter);
-        }
-        finally
-        {
-            await StartAsync("authservice");
-        }
-
-        using var afterRestart = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
-        Assert.Equal(HttpStatusCode.OK, afterRestart.StatusCode);
     }
 
     [Fact]

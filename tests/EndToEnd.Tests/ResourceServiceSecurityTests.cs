@@ -96,6 +96,7 @@ public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
         using var response = await auth.PostAsync("/oauth2/login", ProtectedRouteTests.Form(("username", EmulatorUser.Username), ("password", EmulatorUser.Password)));
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<TokenAnswer>();
+        fixture.RememberSecrets(token?.AccessToken);
         Assert.NotNull(token?.AccessToken);
         Assert.NotNull(token.InstanceUrl);
         return token;

@@ -97,7 +97,7 @@ public sealed class AuthorizePageTests
     {
         using var factory = new EmulatorFactory();
         using var browser = factory.CreateBrowser();
-        using var response = await browser.GetAsync(Salesforce.AuthorizeUrl(state: "st", responseType: "token"));
+        using var response = await browser.GetAsync(Salesforce.AuthorizeUrl(state: "st", responseType: "code id_token"));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var query = HttpUtility.ParseQueryString(response.Headers.Location!.Query);

@@ -110,6 +110,12 @@ public sealed class ConfigurationTests
     [InlineData("Emulator:CallbackUrl", "not a url", "Emulator:CallbackUrl")]
     [InlineData("Emulator:AccessTokenLifetime", "-00:01:00", "Emulator:AccessTokenLifetime")]
     [InlineData("Emulator:InstanceUrl", "ftp://x", "Emulator:InstanceUrl")]
+    [InlineData("Emulator:Apps:0:JwtCertificate", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----", "Emulator:Apps:0:JwtCertificate")]
+    [InlineData("Emulator:Apps:0:JwtCertificate", "/no/such/file.pem", "Emulator:Apps:0:JwtCertificate")]
+    [InlineData("Emulator:Apps:0:PreApprovedUsers:0", "nobody@example.com", "Emulator:Apps:0:PreApprovedUsers")]
+    [InlineData("Emulator:Sites:0:Prefix", "services", "Emulator:Sites:0:Prefix")]
+    [InlineData("Emulator:Sites:0:Prefix", "a/b", "Emulator:Sites:0:Prefix")]
+    [InlineData("Emulator:Sites:0:Id", "005000000000001", "Emulator:Sites:0:Id")]
     public void InvalidSettingStopsTheEmulatorNamingTheSetting(string key, string value, string named)
     {
         using var factory = new EmulatorFactory(new Dictionary<string, string?> { [key] = value });

@@ -6,12 +6,18 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace SalesforceEmulator.Tests;
 
-/// <summary>One emulator in memory per test, on a fake clock, with optional extra settings.</summary>
+/// <summary>
+/// One emulator in memory per test, on a fake clock, with optional extra settings. The test hooks are on
+/// (they are off by default in the emulator) unless the settings say otherwise.
+/// </summary>
 public sealed class EmulatorFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Time { get; } = new(Start);
+
+    /// <summary>Settings as given, without turning the test hooks on (to test the emulator's own default).</summary>
+    public bool WithoutDefaultSettings { get; init; }
 
     /// <summary>A client that does not follow redirects, as a browser's first leg is checked by hand.</summary>
     public HttpClient CreateBrowser(string baseAddress = "http://localhost") =>
@@ -21,6 +27,11 @@ public sealed class EmulatorFactory(IReadOnlyDictionary<string, string?>? settin
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (!WithoutDefaultSettings)
+        {
+            builder.UseSetting("Emulator:TestHooks", "true");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

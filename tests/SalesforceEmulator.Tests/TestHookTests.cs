@@ -206,9 +206,9 @@ public sealed class TestHookTests
     }
 
     [Fact]
-    public async Task HooksCanBeSwitchedOff()
+    public async Task HooksAreOffUnlessConfigured()
     {
-        using var factory = new EmulatorFactory(new Dictionary<string, string?> { ["Emulator:TestHooks"] = "false" });
+        using var factory = new EmulatorFactory { WithoutDefaultSettings = true };
         using var client = factory.CreateClient();
         await Salesforce.PasswordTokenAsync(client);
         using var log = await client.GetAsync("/_emulator/requests");
@@ -217,5 +217,15 @@ public sealed class TestHookTests
         Assert.Equal(HttpStatusCode.NotFound, log.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, faults.StatusCode);
         Assert.Empty(factory.Service<RequestLog>().Snapshot());
+    }
+
+    [Fact]
+    public async Task HooksCanBeSwitchedOffExplicitly()
+    {
+        using var factory = new EmulatorFactory(new Dictionary<string, string?> { ["Emulator:TestHooks"] = "false" });
+        using var client = factory.CreateClient();
+        using var log = await client.GetAsync("/_emulator/requests");
+
+        Assert.Equal(HttpStatusCode.NotFound, log.StatusCode);
     }
 }

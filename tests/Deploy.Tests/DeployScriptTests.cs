@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Deploy.Tests.Hosting;
+
+namespace Deploy.Tests;
+
+/// <summary>
+/// deploy/heroku.sh cannot reach Heroku from here: its syntax is checked, and its dry run must print the
+/// deploy the README describes, with secrets kept out of the output.
+/// </summary>
+public sealed partial class DeployScriptTests
+{
+    private const string Script = "deploy/heroku.sh";
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ScriptIsValidBash()
+    {
+        var result = await Command.RunAsync("bash", ["-n", Script], Repository.Root, null, ScriptTimeout);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    [Fact]
+    public async Task HelpExplainsTheOptionsAndTheSecretsItReads()
+    {
+        var result = await Command.RunAsync("bash", [Script, "--help"], Repository.Root, null, ScriptTimeout);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--dry-run", result.Output, StringComparison.Ordinal);
+        Assert.Contains("CLIENT_SECRET_ID", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRunBuildsAmd64DockerV2ImagesAndReleasesThemAsWebWithoutPrintingSecrets()
+    {
+        var (output, secrets) = await DryRunAsync();
+
+        Assert.Contains("heroku apps:create acme-auth --stack container", output, StringComparison.Ordinal);
+        Assert.Contains("heroku apps:create acme-resource --stack container", output, StringComparison.Ordinal);
+        Assert.Contains("heroku addons:create heroku-redis:mini -a acme-auth --name acme-auth-redis --as REDIS", output, StringComparison.Ordinal);
+        Assert.Contains("heroku addons:attach acme-auth-redis -a acme-resource --as REDIS", output, StringComparison.Ordinal);
+        foreach (var (dockerfile, app) in new[] { ("Dockerfile.auth", "acme-auth"), ("Dockerfile.resource", "acme-resource") })
+        {
+            var build = Assert.Single(output.Split('\n'), line => line.Contains($"-f {dockerfile}", StringComparison.Ordinal));
+            Assert.Contains("--platform linux/amd64", build, StringComparison.Ordinal);
+            Assert.Contains("--provenance=false", build, StringComparison.Ordinal);
+            Assert.Contains("oci-mediatypes=false", build, StringComparison.Ordinal);
+            Assert.Contains($"name=registry.heroku.com/{app}/web", build, StringComparison.Ordinal);
+            Assert.Contains($"heroku container:release web -a {app}", output, StringComparison.Ordinal);
+        }
+
+        Assert.True(output.IndexOf("container:release web -a acme-auth", StringComparison.Ordinal)
+            < output.IndexOf("container:release web -a acme-resource", StringComparison.Ordinal), "The AuthService is released first.");
+        Assert.Contains("--password-stdin registry.heroku.com", output, StringComparison.Ordinal);
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, output, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadmeDeploySectionNamesEveryConfigVarTheScriptSets()
+    {
+        var (output, _) = await DryRunAsync();
+        var readme = await File.ReadAllTextAsync(Repository.PathTo("README.md"));
+        var start = readme.IndexOf("## Deploy to Heroku", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no '## Deploy to Heroku' section.");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? readme[start..] : readme[start..end];
+
+        var configVars = ConfigVar().Matches(string.Join('\n', output.Split('\n').Where(l => l.Contains("heroku config:set", StringComparison.Ordinal))))
+            .Select(m => m.Groups["name"].Value).Distinct().ToList();
+
+        Assert.Contains("REDIRECT_URI", configVars);
+        Assert.Contains("AUTH_SERVICE_URL", configVars);
+        Assert.All(configVars, name => Assert.Contains(name, section, StringComparison.Ordinal));
+        Assert.Contains(Script, section, StringComparison.Ordinal);
+        Assert.Contains("aspire-manifest.json", section, StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Output, string[] Secrets)> DryRunAsync()
+    {
+        string[] secrets = [Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16))];
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+            ["CLIENT_ID"] = "test-consumer-key",
+            ["CLIENT_SECRET_ID"] = secrets[0],
+            ["INTERNAL_API_KEY"] = secrets[1],
+        };
+        var result = await Command.RunAsync("bash", [Script, "--prefix", "acme", "--dry-run"], Repository.Root, environment, ScriptTimeout);
+        Assert.True(result.ExitCode == 0, result.Output);
+        return (result.Output, secrets);
+    }
+
+    [GeneratedRegex(@"\s(?<name>[A-Za-z_][A-Za-z0-9_]*)=")]
+    private static partial Regex ConfigVar();
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Deploy.Tests;
+
+/// <summary>
+/// Heroku spreads requests over dynos without affinity and restarts every dyno at least daily: the state
+/// cookie must open on any dyno, before and after a restart, because the Data Protection keys live in Redis.
+/// </summary>
+[Collection(PublishedServices.Name)]
+public sealed class SharedKeyRingTests(PublishedServicesFixture fixture)
+{
+    [Fact]
+    public async Task StateCookieFromOneDynoIsAcceptedByAnotherAndTheCodeExchangesOnTheFirst()
+    {
+        await using var secondDyno = fixture.StartAuthService();
+        await secondDyno.WaitUntilOkAsync("/health", PublishedServicesFixture.StartTimeout);
+        using var firstAuth = fixture.AuthService.CreateClient();
+        using var secondAuth = secondDyno.CreateClient();
+        using var emulator = fixture.Emulator.CreateClient();
+
+        var (callback, cookie) = await BrowserLogin.StartAndLogInAsync(firstAuth, emulator);
+        using var callbackRequest = new HttpRequestMessage(HttpMethod.Get, callback.To(secondDyno.BaseAddress));
+        callbackRequest.Headers.Add("Cookie", cookie);
+        using var callbackResponse = await secondAuth.SendAsync(callbackRequest);
+        Assert.True(callbackResponse.StatusCode == HttpStatusCode.OK,
+            $"The second dyno refused the first one's state cookie: {await callbackResponse.Content.ReadAsStringAsync()}");
+        var code = (await callbackResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+
+        // The PKCE verifier bound to the code on the second dyno is in Redis too.
+        using var exchange = await firstAuth.PostAsync(new Uri($"/oauth2/token?code={Uri.EscapeDataString(code)}", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()));
+    }
+
+    [Fact]
+    public async Task StateCookieIssuedBeforeARestartIsAcceptedAfterIt()
+    {
+        using var emulator = fixture.Emulator.CreateClient();
+        Uri callback;
+        string cookie;
+        await using (var dyno = fixture.StartAuthService())
+        {
+            await dyno.WaitUntilOkAsync("/health", PublishedServicesFixture.StartTimeout);
+            using var auth = dyno.CreateClient();
+            (callback, cookie) = await BrowserLogin.StartAndLogInAsync(auth, emulator);
+            await dyno.StopAsync(PublishedServicesFixture.HerokuShutdownLimit);
+            Assert.True(dyno.HasExited, "The dyno did not stop.");
+        }
+
+        await using var restarted = fixture.StartAuthService();
+        await restarted.WaitUntilOkAsync("/health", PublishedServicesFixture.StartTimeout);
+        using var restartedAuth = restarted.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback.To(restarted.BaseAddress));
+        request.Headers.Add("Cookie", cookie);
+        using var response = await restartedAuth.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"The restarted dyno refused the state cookie: {await response.Content.ReadAsStringAsync()}");
+        Assert.False(string.IsNullOrEmpty((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()));
+    }
+}
