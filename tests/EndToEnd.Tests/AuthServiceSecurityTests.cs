@@ -130,6 +130,49 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     }
 
     [Fact]
+    public async Task RefreshDuringASalesforceFaultIs503AndTheRefreshTokenStillWorksAfter()
+    {
+        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        using var auth = fixture.CreateClient("authservice");
+
+        await using (await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = 503, path = EmulatorPaths.Token, count = 1 }))
+        {
+            using var failed = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", tokens.RefreshToken!)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        using var retried = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", tokens.RefreshToken!)));
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var refreshed = await retried.Content.ReadFromJsonAsync<TokenAnswer>();
+        fixture.RememberSecrets(refreshed?.AccessToken, refreshed?.RefreshToken);
+        Assert.NotNull(refreshed?.AccessToken);
+        // Rotation is on in the local emulator: the answer carries the next refresh token.
+        Assert.NotNull(refreshed?.RefreshToken);
+        Assert.NotEqual(tokens.RefreshToken, refreshed.RefreshToken);
+    }
+
+    [Theory]
+    [InlineData("returnUrl=https://evil.com")]
+    [InlineData("rd=//evil.com/")]
+    [InlineData("redirect_uri=https://evil.com/oauth2/success")]
+    [InlineData("state=attacker-chosen")]
+    public async Task AuthorizeTakesNoDestinationOrStateFromTheRequest(string query)
+    {
+        using var auth = fixture.CreateClient("authservice");
+
+        using var response = await auth.GetAsync($"/oauth2/authorize?{query}");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(fixture.App.GetEndpoint("salesforce", "http").Authority, location.Authority);
+        var sent = QueryHelpers.ParseQuery(location.Query);
+        Assert.Equal(new Uri(fixture.App.GetEndpoint("authservice", "http"), "/oauth2/success").ToString(), sent["redirect_uri"]);
+        Assert.NotEqual("attacker-chosen", sent["state"].ToString());
+        Assert.DoesNotContain("evil.com", location.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RefreshWithAnUnknownTokenPassesInvalidGrantOnAs400()
     {
         using var auth = fixture.CreateClient("authservice");
