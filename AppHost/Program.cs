@@ -1,5 +1,6 @@
 using AppHost;
 using AppHost.Cache;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ var cache = builder.AddCache("cache");
 var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
 var authService = builder.AddProject<Projects.AuthService>("authservice")
+    .WithReplicas(builder.Configuration.GetValue("AuthService:Replicas", 1))
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
     .WithServiceLogLevel()
@@ -17,8 +19,11 @@ var authService = builder.AddProject<Projects.AuthService>("authservice")
 // Salesforce: the emulator, unless real connected-app parameters are given.
 builder.AddSalesforce("salesforce", authService);
 
+// Redis carries the AuthService's revocations to every instance's in-process cache.
 builder.AddProject<Projects.ResourceService>("resourceservice")
+    .WithReplicas(builder.Configuration.GetValue("ResourceService:Replicas", 1))
     .WithReference(authService).WaitFor(authService)
+    .WithReference(cache).WaitFor(cache)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
     .WithServiceLogLevel()
     .WithHttpHealthCheck("/health");

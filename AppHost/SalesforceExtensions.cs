@@ -35,7 +35,8 @@ internal static class SalesforceExtensions
             .WithEnvironment("Emulator__Apps__0__RefreshTokenRotation", "true")
             .WithEnvironment("Emulator__TestHooks", "true")
             .WithServiceLogLevel()
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithEmulatorCommands();
 
         authService
             .WithEnvironment("Salesforce__LoginUrl", emulator.GetEndpoint("http"))
@@ -45,4 +46,48 @@ internal static class SalesforceExtensions
             .WithEnvironment("SERVER_ENV", "local")
             .WaitFor(emulator);
     }
+
+    /// <summary>The dashboard's buttons for what a developer tries by hand: a user's tokens expiring, Salesforce slow or down.</summary>
+    public static IResourceBuilder<ProjectResource> WithEmulatorCommands(this IResourceBuilder<ProjectResource> emulator) => emulator
+        .WithHttpCommand("/_emulator/tokens/expire", "Expire demo user's tokens", commandName: ExpireDemoTokensCommand,
+            commandOptions: new HttpCommandOptions
+            {
+                Description = $"Expires {EmulatorUsername}'s access tokens now: the next call with one gets 401 once the AuthService's cache lets go.",
+                IconName = "KeyReset",
+                PrepareRequest = context =>
+                {
+                    context.Request.Content = new FormUrlEncodedContent([KeyValuePair.Create("username", EmulatorUsername)]);
+                    return Task.CompletedTask;
+                },
+                ResultMode = HttpCommandResultMode.Json,
+            })
+        .WithHttpCommand("/_emulator/faults", "Make Salesforce slow", commandName: SlowCommand,
+            commandOptions: FaultCommand("Delays every call to Salesforce by 5 s: logins and uncached token checks run out of time and answer 503.", "Hourglass", """{"latencyMs":5000}"""))
+        .WithHttpCommand("/_emulator/faults", "Make Salesforce fail", commandName: FailCommand,
+            commandOptions: FaultCommand("Answers every call to Salesforce with 503: logins and uncached token checks fail closed with 503 and Retry-After.", "PlugDisconnected", """{"latencyMs":0,"statusCode":503}"""))
+        .WithHttpCommand("/_emulator/faults", "Restore Salesforce", commandName: RestoreCommand,
+            commandOptions: new HttpCommandOptions
+            {
+                Description = "Stops the injected delay or failure.",
+                IconName = "PlugConnected",
+                Method = HttpMethod.Delete,
+            });
+
+    public const string ExpireDemoTokensCommand = "expire-demo-tokens";
+    public const string SlowCommand = "make-salesforce-slow";
+    public const string FailCommand = "make-salesforce-fail";
+    public const string RestoreCommand = "restore-salesforce";
+
+    private const string EmulatorUsername = "demo@example.com";
+
+    private static HttpCommandOptions FaultCommand(string description, string icon, string fault) => new()
+    {
+        Description = description,
+        IconName = icon,
+        PrepareRequest = context =>
+        {
+            context.Request.Content = new StringContent(fault, System.Text.Encoding.UTF8, "application/json");
+            return Task.CompletedTask;
+        },
+    };
 }

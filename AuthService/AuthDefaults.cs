@@ -15,6 +15,12 @@ public static class AuthDefaults
     public const string DataProtectionKeysRedisKey = "v1:dataprotection:keys";
 
     /// <summary>
+    /// The Redis channel on which revocations are announced, one message per validation-cache key
+    /// (<c>v1:tok:&lt;sha256&gt;</c>), so every ResourceService instance drops its in-process copy at once.
+    /// </summary>
+    public const string RevocationChannel = "v1:revocations";
+
+    /// <summary>
     /// The state cookie. <c>__Host-</c> requires <c>Secure</c>, which a browser sends only over https,
     /// so plain-http local runs use the unprefixed name.
     /// </summary>

@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapApiDocumentation();
 app.MapSecuredApi();
 
 app.Run();

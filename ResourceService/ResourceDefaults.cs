@@ -20,6 +20,12 @@ public static class ResourceDefaults
     /// <summary>The AuthService's name in Aspire service discovery.</summary>
     public const string AuthServiceName = "authservice";
 
+    /// <summary>The Aspire connection name of the Redis that carries the AuthService's revocations.</summary>
+    public const string RedisConnectionName = "cache";
+
+    /// <summary>The AuthService announces each revoked token's cache key here (see AuthService's AuthDefaults).</summary>
+    public const string RevocationChannel = "v1:revocations";
+
     /// <summary>Longest token accepted before any call is made: Salesforce opaque tokens are ~112 characters, JWT-based ones longer.</summary>
     public const int MaxTokenLength = 2048;
 

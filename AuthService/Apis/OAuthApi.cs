@@ -221,9 +221,9 @@ internal static class OAuthApi
         }
         finally
         {
-            // Forget the validations even if Salesforce could not be reached: the next use then re-checks.
-            // Revoking a refresh token revokes its access tokens at Salesforce, so forget theirs too.
-            await validator.ForgetAsync(token, await families.MembersAsync(token));
+            // Refuse the token here even if Salesforce could not be reached: the caller asked for it dead.
+            // Revoking a refresh token revokes its access tokens at Salesforce, so theirs go too.
+            await validator.RevokeAsync(token, await families.MembersAsync(token));
         }
 
         return TypedResults.Ok();

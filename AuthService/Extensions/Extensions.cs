@@ -37,7 +37,7 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddRedis();
+        builder.AddRedisFromEnvironment(AuthDefaults.RedisConnectionName, required: true);
 
         // Keys in Redis with one application name: a cookie from one instance (or before a restart) opens on another.
         builder.Services.AddDataProtection().SetApplicationName(AuthDefaults.DataProtectionApplicationName);

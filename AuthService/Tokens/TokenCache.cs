@@ -62,24 +62,43 @@ public sealed partial class TokenCache(
         }
     }
 
-    /// <summary>Caches for min(ceiling, expiry − skew) when active, briefly when inactive; not at all when already expired.</summary>
+    /// <summary>
+    /// Caches for min(ceiling, expiry − skew) when active, briefly when inactive; not at all when already
+    /// expired. Never over an existing entry: a revocation's tombstone must win over a validation that
+    /// was already on its way when the token was revoked.
+    /// </summary>
     public async Task SetAsync(string key, TokenValidation validation)
     {
         var ttl = TimeToLive(validation);
-        if (ttl <= TimeSpan.Zero)
+        if (ttl > TimeSpan.Zero)
         {
-            return;
+            var value = Seal(key, validation, ttl);
+            await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl, When.NotExists), "write");
         }
+    }
 
+    /// <summary>
+    /// Marks a revoked token's key inactive for the longest time a validation may be cached (a tombstone,
+    /// not a delete, so no in-flight validation can put it back), and announces the key on
+    /// <see cref="AuthDefaults.RevocationChannel"/> for the in-process caches of the ResourceService.
+    /// </summary>
+    public async Task RevokeAsync(string key)
+    {
+        var ttl = Options.MaxTtl > Options.InactiveTtl ? Options.MaxTtl : Options.InactiveTtl;
+        var value = Seal(key, TokenValidation.Inactive, ttl);
+        await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl), "revoke");
+        await RunBoundedAsync(db => db.PublishAsync(RedisChannel.Literal(AuthDefaults.RevocationChannel), key), "announce");
+    }
+
+    private byte[] Seal(string key, TokenValidation validation, TimeSpan ttl)
+    {
         var entry = new CachedValidation(validation, (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds());
         var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuthJsonContext.Default.CachedValidation);
         var value = new byte[MacLength + json.Length];
         Mac(key, json).CopyTo(value, 0);
         json.CopyTo(value, MacLength);
-        await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl), "write");
+        return value;
     }
-
-    public Task RemoveAsync(string key) => RunBoundedAsync(db => db.KeyDeleteAsync(key), "evict");
 
     public TimeSpan TimeToLive(TokenValidation validation)
     {

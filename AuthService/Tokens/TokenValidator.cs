@@ -44,9 +44,9 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
         }
     }
 
-    /// <summary>Forgets a token's validation, and those of <paramref name="relatedKeys"/> (after a revoke), so the next use asks Salesforce again.</summary>
-    public Task ForgetAsync(string token, IEnumerable<string> relatedKeys) =>
-        Task.WhenAll(relatedKeys.Append(RedisKeys.Token(token)).Select(cache.RemoveAsync));
+    /// <summary>After a revoke: the token, and the tokens of <paramref name="relatedKeys"/>, are inactive everywhere at once.</summary>
+    public Task RevokeAsync(string token, IEnumerable<string> relatedKeys) =>
+        Task.WhenAll(relatedKeys.Append(RedisKeys.Token(token)).Distinct().Select(cache.RevokeAsync));
 
     /// <summary>One Salesforce round trip per token at a time on this instance; it leaves the table when it ends.</summary>
     private Task<TokenValidation> SharedFetch(string token, string key)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Refit;
 using ResourceService.AuthServiceClient;
+using ResourceService.Caching;
 
 namespace ResourceService.Authentication;
 
@@ -18,7 +19,8 @@ public sealed partial class SalesforceTokenHandler(
     IOptionsMonitor<SalesforceTokenOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IAuthServiceApi authService)
+    IAuthServiceApi authService,
+    LocalValidationCache localCache)
     : AuthenticationHandler<SalesforceTokenOptions>(options, loggerFactory, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -34,13 +36,20 @@ public sealed partial class SalesforceTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var introspection = await IntrospectAsync(read.Token);
-        if (introspection.Rejection is { } rejection)
+        var key = LocalValidationCache.KeyFor(read.Token);
+        if (!localCache.TryGet(key, out var result))
         {
-            return AuthenticateResult.Fail(rejection);
+            var epoch = localCache.Epoch;
+            var introspection = await IntrospectAsync(read.Token);
+            if (introspection.Rejection is { } rejection)
+            {
+                return AuthenticateResult.Fail(rejection);
+            }
+
+            result = introspection.Result!;
+            localCache.Set(key, result, epoch);
         }
 
-        var result = introspection.Result!;
         // The demo let instanceurl pick the host that checked the token; here it is only compared.
         if (read.InstanceUrl is not null && !SameInstance(read.InstanceUrl, result.InstanceUrl))
         {

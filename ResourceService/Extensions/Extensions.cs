@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
 using ResourceService.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ResourceService.AuthServiceClient;
+using ResourceService.Caching;
 using ResourceService.Authorization;
 
 namespace ResourceService;
@@ -18,6 +20,8 @@ internal static class Extensions
         builder.Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider, Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider>();
 
         builder.AddAuthServiceClient();
+        builder.AddApiDocumentation();
+        builder.AddLocalValidationCache();
         builder.Services.AddAuthentication(ResourceDefaults.AuthenticationScheme).AddSalesforceToken();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ResourceDefaults.ApiScopePolicy, policy => policy.RequireScope(ResourceDefaults.ApiScope));
@@ -68,5 +72,23 @@ internal static class Extensions
 
         // Innermost, so reading the body counts against the attempt timeout.
         return client.AddHttpMessageHandler<BoundedResponseHandler>();
+    }
+
+    /// <summary>
+    /// The in-process cache of confirmed tokens, with revocations heard over Redis. Without Redis the cache
+    /// stays off: every request asks the AuthService, so a revocation still takes effect at once.
+    /// </summary>
+    public static void AddLocalValidationCache(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LocalCacheOptions>()
+            .BindConfiguration(LocalCacheOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LocalValidationCache>();
+        if (builder.AddRedisFromEnvironment(ResourceDefaults.RedisConnectionName, required: false))
+        {
+            builder.Services.AddHostedService<RevocationListener>();
+        }
     }
 }

@@ -253,9 +253,11 @@ public static class AuthorizeApi
     private static bool IsCrossSite(HttpRequest request, out string origin)
     {
         origin = request.Headers.Origin.FirstOrDefault() ?? "";
-        if (string.Equals(request.Headers["Sec-Fetch-Site"].FirstOrDefault(), "cross-site", StringComparison.OrdinalIgnoreCase))
+        // Fetch Metadata first: under this page's Referrer-Policy no-referrer, Chromium posts the form with
+        // "Origin: null", so only the browser's Sec-Fetch-Site can vouch for a same-origin post.
+        if (request.Headers["Sec-Fetch-Site"].FirstOrDefault() is { Length: > 0 } site)
         {
-            return true;
+            return !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase);
         }
 
         return origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);

@@ -86,7 +86,7 @@ public sealed class OptionsTests
     [InlineData("rediss://user:secret@ec2.example.com:25061", "ec2.example.com:25061", true, "secret")]
     public void HerokuRedisUrlsBecomeRedisOptions(string url, string endpoint, bool ssl, string password)
     {
-        var options = RedisConnection.FromRedisUrl(url);
+        var options = RedisUrl.Parse(url);
 
         Assert.Equal(endpoint, options.EndPoints.Single().ToString()!.Replace("Unspecified/", "", StringComparison.Ordinal));
         Assert.Equal(ssl, options.Ssl);

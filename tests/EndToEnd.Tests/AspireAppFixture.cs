@@ -22,7 +22,8 @@ public class AspireAppFixture : IAsyncLifetime
     private readonly string[] _args;
     private DistributedApplication? _app;
 
-    public AspireAppFixture() : this([])
+    /// <summary>Two ResourceService instances, so revocation must reach every instance's in-process cache.</summary>
+    public AspireAppFixture() : this(["--ResourceService:Replicas=2"])
     {
     }
 

@@ -43,7 +43,8 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
     [Fact]
     public async Task BurstAgainstSecuredWhileRedisStallsGetsOnly200Or503AndNothingHangs()
     {
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.GetPasswordGrantTokenAsync()));
+        // Fresh tokens, so that the burst's first requests must pass through the AuthService and its stalled Redis.
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => fixture.GetPasswordGrantTokenAsync()));
         using var resource = fixture.CreateClient("resourceservice");
         resource.Timeout = TimeSpan.FromSeconds(15);
         var connectionString = await fixture.App.GetConnectionStringAsync("cache");
@@ -51,7 +52,9 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
         var server = admin.GetServer(admin.GetEndPoints().Single());
 
         // CLIENT PAUSE where the server has it (redis-server); Garnet has not, so there Redis is stopped instead.
-        var paused = await TryPauseAsync(server, TimeSpan.FromSeconds(8));
+        var pause = TimeSpan.FromSeconds(4);
+        var pausedAt = System.Diagnostics.Stopwatch.StartNew();
+        var paused = await TryPauseAsync(server, pause);
         if (!paused)
         {
             await StopAsync("cache");
@@ -79,7 +82,12 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
         {
             if (paused)
             {
-                await server.ExecuteAsync("CLIENT", "UNPAUSE");
+                // Wait the pause out: an UNPAUSE would queue behind this connection's own paused commands.
+                var left = pause - pausedAt.Elapsed + TimeSpan.FromMilliseconds(200);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left);
+                }
             }
             else
             {

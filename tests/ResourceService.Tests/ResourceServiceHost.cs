@@ -21,11 +21,11 @@ public sealed class ResourceServiceHost : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout)
+    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout, string? redis, TimeProvider? time)
     {
         AuthService = authService;
         Canary = canary;
-        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs);
+        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs, redis, time);
         Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Client.Timeout = RequestTimeout;
     }
@@ -45,13 +45,18 @@ public sealed class ResourceServiceHost : IAsyncDisposable
     /// Only for tests of a stalling AuthService, to keep them short; the others keep the product's budget so a
     /// busy test machine cannot turn their answer into a timeout.
     /// </param>
-    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null)
+    /// <param name="redis">A Redis connection string: turns the in-process cache and its revocation listener on.</param>
+    /// <param name="time">A clock for the handler and the in-process cache.</param>
+    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null, string? redis = null, TimeProvider? time = null)
     {
         var authService = await FakeServer.StartAsync();
         var canary = await FakeServer.StartAsync();
         canary.Respond = AuthServiceAnswers.Active();
-        return new ResourceServiceHost(authService, canary, attemptTimeout);
+        return new ResourceServiceHost(authService, canary, attemptTimeout, redis, time);
     }
+
+    /// <summary>The in-process cache of the service under test.</summary>
+    public Caching.LocalValidationCache LocalCache => _factory.Services.GetRequiredService<Caching.LocalValidationCache>();
 
     public async Task<HttpResponseMessage> GetAsync(string path, string? token = null, params (string Name, string Value)[] headers)
     {
@@ -96,11 +101,17 @@ public sealed class ResourceServiceHost : IAsyncDisposable
         Logs.Dispose();
     }
 
-    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs) : WebApplicationFactory<Program>
+    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs, string? redis, TimeProvider? time)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("AUTH_SERVICE_URL", authServiceUrl.ToString());
+            if (redis is not null)
+            {
+                builder.UseSetting("ConnectionStrings:cache", redis);
+            }
+
             builder.UseSetting("INTERNAL_API_KEY", ApiKey);
             // Checklist E40: everything at Trace, overriding appsettings.json, so a leak cannot hide behind a level.
             builder.UseSetting("Logging:LogLevel:Default", "Trace");
@@ -109,6 +120,11 @@ public sealed class ResourceServiceHost : IAsyncDisposable
             builder.ConfigureTestServices(services =>
             {
                 services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new OutboundRecorder(outbound)));
+                if (time is not null)
+                {
+                    services.AddSingleton(time);
+                }
+
                 if (attemptTimeout is { } timeout)
                 {
                     services.PostConfigure<AuthServiceOptions>(options => options.AttemptTimeout = timeout);

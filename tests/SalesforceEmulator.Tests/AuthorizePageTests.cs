@@ -149,4 +149,26 @@ public sealed class AuthorizePageTests
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
+
+    [Theory]
+    // What Chromium sends for the login form under the page's Referrer-Policy no-referrer (tests/Browser.Tests found it).
+    [InlineData("same-origin", "null", HttpStatusCode.Redirect)]
+    // Another port of the same host is the same site but another origin: still refused.
+    [InlineData("same-site", "http://127.0.0.1:5101", HttpStatusCode.Forbidden)]
+    [InlineData("cross-site", "null", HttpStatusCode.Forbidden)]
+    public async Task FetchMetadataDecidesWhetherAFormPostIsSameOrigin(string secFetchSite, string origin, HttpStatusCode expected)
+    {
+        using var factory = new EmulatorFactory();
+        using var browser = factory.CreateBrowser("http://127.0.0.1:5100");
+        using var page = await browser.GetAsync(Salesforce.AuthorizeUrl());
+        var fields = Salesforce.HiddenFields(await page.Content.ReadAsStringAsync());
+        fields.Add(KeyValuePair.Create("username", Salesforce.Username));
+        fields.Add(KeyValuePair.Create("password", Salesforce.Password));
+        using var request = new HttpRequestMessage(HttpMethod.Post, Salesforce.AuthorizePath) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Sec-Fetch-Site", secFetchSite);
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
 }

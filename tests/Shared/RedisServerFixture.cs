@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Garnet;
 using StackExchange.Redis;
 
-namespace AuthService.Tests;
+namespace SalesforceIdentity.Tests;
 
 /// <summary>
 /// A real Redis for the run: <c>redis-server</c> from the PATH on a free loopback port, or, on a machine
@@ -101,10 +101,4 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class SharedRedis : ICollectionFixture<RedisServerFixture>
-{
-    public const string Name = "Redis";
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AuthService.Tests;
+namespace SalesforceIdentity.Tests;
 
 /// <summary>
 /// A loopback TCP relay in front of Redis that a test can stall (bytes stop flowing, connections stay
@@ -14,6 +14,7 @@ public sealed class StallingTcpProxy : IAsyncDisposable
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private volatile TaskCompletionSource _flowing = NewOpenGate();
+    private int _disposed;
 
     public StallingTcpProxy(int targetPort)
     {
@@ -28,8 +29,14 @@ public sealed class StallingTcpProxy : IAsyncDisposable
 
     public void Resume() => _flowing.TrySetResult();
 
+    /// <summary>Closes the relay and every connection through it (Redis "gone"); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Resume();
         await _stop.CancelAsync();
         _listener.Stop();

@@ -1,31 +1,38 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using StackExchange.Redis;
 
-namespace AuthService;
+namespace Microsoft.Extensions.Hosting;
 
-internal static class RedisConnection
+/// <summary>
+/// Redis from Aspire (<c>ConnectionStrings__{name}</c>) or from Heroku (<c>REDIS_URL</c>, <c>redis://</c> or
+/// <c>rediss://</c>, a form StackExchange.Redis does not parse), with the timeouts every service wants.
+/// </summary>
+public static class RedisUrl
 {
     /// <summary>
-    /// Adds the Aspire Redis client for the <c>cache</c> connection. On Heroku the connection comes as
-    /// <c>REDIS_URL</c> (<c>redis://</c> or <c>rediss://</c>), a form StackExchange.Redis does not parse.
+    /// Adds the Aspire Redis client for <paramref name="connectionName"/> when a connection is configured.
+    /// Returns whether it was; with <paramref name="required"/>, a missing connection stops the service at start.
     /// </summary>
-    public static void AddRedis(this IHostApplicationBuilder builder)
+    public static bool AddRedisFromEnvironment(this IHostApplicationBuilder builder, string connectionName, bool required)
     {
         var redisUrl = builder.Configuration["REDIS_URL"];
-        var connectionKey = $"ConnectionStrings:{AuthDefaults.RedisConnectionName}";
+        var connectionKey = $"ConnectionStrings:{connectionName}";
         if (!string.IsNullOrWhiteSpace(redisUrl) && string.IsNullOrWhiteSpace(builder.Configuration[connectionKey]))
         {
-            builder.Configuration[connectionKey] = FromRedisUrl(redisUrl).ToString(includePassword: true);
+            builder.Configuration[connectionKey] = Parse(redisUrl).ToString(includePassword: true);
         }
 
         if (string.IsNullOrWhiteSpace(builder.Configuration[connectionKey]))
         {
-            throw new InvalidOperationException($"REDIS_URL (or ConnectionStrings__{AuthDefaults.RedisConnectionName}) must be set.");
+            return required
+                ? throw new InvalidOperationException($"REDIS_URL (or ConnectionStrings__{connectionName}) must be set.")
+                : false;
         }
 
-        builder.AddRedisClient(AuthDefaults.RedisConnectionName, configureOptions: options =>
+        builder.AddRedisClient(connectionName, configureOptions: options =>
         {
-            // Start, and keep serving through Salesforce, while Redis is down; never queue commands for later.
+            // Start, and keep serving, while Redis is down; never queue commands for later.
             options.AbortOnConnectFail = false;
             options.ConnectTimeout = 2000;
             options.SyncTimeout = 500;
@@ -36,10 +43,11 @@ internal static class RedisConnection
                 options.CertificateValidation += AcceptHerokuSelfSignedCertificate;
             }
         });
+        return true;
     }
 
     /// <summary>Converts <c>redis[s]://[user]:password@host:port</c> to StackExchange.Redis options.</summary>
-    public static ConfigurationOptions FromRedisUrl(string redisUrl)
+    public static ConfigurationOptions Parse(string redisUrl)
     {
         if (!Uri.TryCreate(redisUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss"))
         {
@@ -65,8 +73,7 @@ internal static class RedisConnection
     // Heroku Redis serves TLS with a self-signed certificate whose name does not match the host, and
     // Heroku's own docs say to skip verification. Accept exactly those two errors and nothing else:
     // the link is encrypted but the server is not authenticated (an accepted deviation from ASVS 12.3.4).
-    private static bool AcceptHerokuSelfSignedCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate,
-        System.Security.Cryptography.X509Certificates.X509Chain? chain, SslPolicyErrors errors) =>
+    private static bool AcceptHerokuSelfSignedCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
         certificate is not null
         && (errors & ~(SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch)) == 0;
 }

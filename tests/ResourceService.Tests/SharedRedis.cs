@@ -1,0 +1,7 @@
+namespace ResourceService.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class SharedRedis : ICollectionFixture<RedisServerFixture>
+{
+    public const string Name = "Redis";
+}
