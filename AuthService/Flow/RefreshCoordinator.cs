@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthService.Apis;
@@ -34,24 +33,13 @@ public sealed partial class RefreshCoordinator(
     private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("AuthService.RefreshResult.v1");
-    private readonly ConcurrentDictionary<string, Lazy<Task<TokenResponse>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly SingleFlight<TokenResponse> _inFlight = new();
 
     public async Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var key = RedisKeys.Refresh(refreshToken);
-        // Same-instance callers share one task (not tied to any caller); other instances meet at the Redis lock.
-        var created = new Lazy<Task<TokenResponse>>(() => RefreshOnceAsync(refreshToken, key));
-        var call = _inFlight.GetOrAdd(key, created);
-        if (ReferenceEquals(call, created))
-        {
-            _ = call.Value.ContinueWith(
-                _ => _inFlight.TryRemove(KeyValuePair.Create(key, call)),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
-        return await call.Value.WaitAsync(cancellationToken);
+        // Same-instance callers share one task; other instances meet at the Redis lock.
+        return await _inFlight.RunAsync(key, () => RefreshOnceAsync(refreshToken, key)).WaitAsync(cancellationToken);
     }
 
     private async Task<TokenResponse> RefreshOnceAsync(string refreshToken, string key)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AuthService.Salesforce;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace AuthService.Tokens;
 /// </summary>
 public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache, IOptions<SalesforceOptions> options, AuthMetrics metrics, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<TokenValidation>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly SingleFlight<TokenValidation> _inFlight = new();
 
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -33,7 +32,7 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
         try
         {
             // The shared call is not tied to any caller: one caller giving up does not fail the others.
-            var validation = await SharedFetch(token, key).WaitAsync(cancellationToken);
+            var validation = await _inFlight.RunAsync(key, () => FetchAndCacheAsync(token, key)).WaitAsync(cancellationToken);
             metrics.Validated(validation.Active ? "active" : "inactive");
             return validation;
         }
@@ -47,23 +46,6 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
     /// <summary>After a revoke: the token, and the tokens of <paramref name="relatedKeys"/>, are inactive everywhere at once.</summary>
     public Task RevokeAsync(string token, IEnumerable<string> relatedKeys) =>
         Task.WhenAll(relatedKeys.Append(RedisKeys.Token(token)).Distinct().Select(cache.RevokeAsync));
-
-    /// <summary>One Salesforce round trip per token at a time on this instance; it leaves the table when it ends.</summary>
-    private Task<TokenValidation> SharedFetch(string token, string key)
-    {
-        var created = new Lazy<Task<TokenValidation>>(() => FetchAndCacheAsync(token, key));
-        var call = _inFlight.GetOrAdd(key, created);
-        if (ReferenceEquals(call, created))
-        {
-            _ = call.Value.ContinueWith(
-                _ => _inFlight.TryRemove(KeyValuePair.Create(key, call)),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
-        return call.Value;
-    }
 
     private async Task<TokenValidation> FetchAndCacheAsync(string token, string key)
     {
