@@ -34,7 +34,7 @@ public static class BearerTokenReader
             var isBearer = value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && (value.Length == scheme.Length || value[scheme.Length] == ' ');
             if (!isBearer)
             {
-                return TokenRead.Malformed("Use the Bearer scheme: Authorization: Bearer <token>.");
+                return TokenRead.Malformed("Use the Bearer scheme: Authorization: Bearer followed by the token.");
             }
 
             token = value[scheme.Length..].TrimStart(' ');

@@ -71,7 +71,7 @@ public sealed partial class SalesforceTokenHandler(
             case null:
                 // RFC 6750 §3.1: no error code when the request carried no token at all.
                 Response.Headers.WWWAuthenticate = realm;
-                await WriteErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "Send a Salesforce access token: Authorization: Bearer <token>.");
+                await WriteErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "Send a Salesforce access token in the Authorization header: Bearer followed by the token.");
                 break;
             case TokenRejectionKind.InvalidRequest:
                 Response.Headers.WWWAuthenticate = $"{realm}, error=\"invalid_request\", error_description=\"{rejection.Message}\"";
