@@ -53,3 +53,8 @@ internal static class SecuredApi
         [property: JsonPropertyName("username")] string? Username,
         [property: JsonPropertyName("instance_url")] string? InstanceUrl);
 }
+
+/// <summary>Source-generated JSON for the protected routes' answers: no reflection on the hot path.</summary>
+[JsonSerializable(typeof(SecuredApi.SecuredResponse))]
+[JsonSerializable(typeof(SecuredApi.Identity))]
+internal sealed partial class SecuredJsonContext : JsonSerializerContext;
