@@ -19,7 +19,6 @@ public sealed partial class SalesforceTokenHandler(
     IOptionsMonitor<SalesforceTokenOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IAuthServiceApi authService,
     LocalValidationCache localCache)
     : AuthenticationHandler<SalesforceTokenOptions>(options, loggerFactory, encoder)
 {
@@ -37,7 +36,7 @@ public sealed partial class SalesforceTokenHandler(
         }
 
         var key = LocalValidationCache.KeyFor(read.Token);
-        if (!localCache.TryGet(key, out var result))
+        if (!localCache.TryGet(key, out var caller))
         {
             var epoch = localCache.Epoch;
             var introspection = await IntrospectAsync(read.Token);
@@ -46,17 +45,18 @@ public sealed partial class SalesforceTokenHandler(
                 return AuthenticateResult.Fail(rejection);
             }
 
-            result = introspection.Result!;
-            localCache.Set(key, result, epoch);
+            var confirmed = introspection.Result!;
+            caller = new ConfirmedCaller(confirmed, new ClaimsIdentity(Claims(confirmed), Scheme.Name, SalesforceClaimTypes.Username, ClaimTypes.Role));
+            localCache.Set(key, caller, epoch);
         }
 
         // The demo let instanceurl pick the host that checked the token; here it is only compared.
-        if (read.InstanceUrl is not null && !SameInstance(read.InstanceUrl, result.InstanceUrl))
+        if (read.InstanceUrl is not null && !SameInstance(read.InstanceUrl, caller.Result.InstanceUrl))
         {
             return AuthenticateResult.Fail(new TokenRejectedException(TokenRejectionKind.InvalidToken, "The instanceurl header does not match the token's Salesforce instance."));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(result), Scheme.Name, SalesforceClaimTypes.Username, ClaimTypes.Role));
+        var principal = new ClaimsPrincipal(caller.Identity);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
@@ -103,6 +103,8 @@ public sealed partial class SalesforceTokenHandler(
         IApiResponse<IntrospectionResult>? response = null;
         try
         {
+            // Resolved only on a miss: a cached token costs no client creation.
+            var authService = Context.RequestServices.GetRequiredService<IAuthServiceApi>();
             response = await authService.IntrospectAsync(new IntrospectionRequest { Token = token }, Context.RequestAborted);
             return Judge(response);
         }

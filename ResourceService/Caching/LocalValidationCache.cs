@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using ResourceService.AuthServiceClient;
 
 namespace ResourceService.Caching;
 
@@ -36,23 +35,23 @@ public sealed class LocalValidationCache : IDisposable
     /// <summary>The key the AuthService announces revocations by: <c>v1:tok:</c> + SHA-256 of the token.</summary>
     public static string KeyFor(string token) => $"v1:tok:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))}";
 
-    public bool TryGet(string key, out IntrospectionResult result)
+    public bool TryGet(string key, out ConfirmedCaller caller)
     {
-        result = null!;
+        caller = null!;
         // The deadline is checked on this service's clock too, not only by MemoryCache's own expiry.
         if (!Active || !_entries.TryGetValue(key, out Entry? entry) || entry is null || _time.GetUtcNow() >= entry.Until)
         {
             return false;
         }
 
-        result = entry.Result;
+        caller = entry.Caller;
         return true;
     }
 
-    /// <summary>Keeps <paramref name="result"/> unless a revocation arrived since <paramref name="epochBefore"/>.</summary>
-    public void Set(string key, IntrospectionResult result, long epochBefore)
+    /// <summary>Keeps <paramref name="caller"/> unless a revocation arrived since <paramref name="epochBefore"/>.</summary>
+    public void Set(string key, ConfirmedCaller caller, long epochBefore)
     {
-        if (!Active || result.ExpiresAt is not { } expiresAt)
+        if (!Active || caller.Result.ExpiresAt is not { } expiresAt)
         {
             return;
         }
@@ -64,7 +63,7 @@ public sealed class LocalValidationCache : IDisposable
             return;
         }
 
-        _entries.Set(key, new Entry(result, _time.GetUtcNow() + ttl), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        _entries.Set(key, new Entry(caller, _time.GetUtcNow() + ttl), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
         // A revocation that slipped in between the check and the write wins.
         if (Epoch != epochBefore)
         {
@@ -100,5 +99,5 @@ public sealed class LocalValidationCache : IDisposable
         _entries.Clear();
     }
 
-    private sealed record Entry(IntrospectionResult Result, DateTimeOffset Until);
+    private sealed record Entry(ConfirmedCaller Caller, DateTimeOffset Until);
 }
