@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AuthService.Apis;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -157,7 +156,7 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
         {
             if ((int)response.StatusCode is >= 400 and < 500 && StringOf(body, "error") is { } error)
             {
-                return TokenResponse.Failed(new OAuthError(SafeErrorCode(error), SafeDescription(StringOf(body, "error_description"))));
+                return TokenResponse.Failed(new OAuthError(Errors.SafeCode(error), Errors.SafeText(StringOf(body, "error_description") ?? "Salesforce refused the request.")));
             }
 
             throw Fault($"token endpoint answered {(int)response.StatusCode}");
@@ -255,15 +254,6 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
 
     private static long? NumberOf(JsonObject body, string name) =>
         body[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number) ? number : null;
-
-    // Salesforce's codes are lower_snake words; anything else is not passed on verbatim.
-    private static string SafeErrorCode(string error) => ErrorCodePattern().IsMatch(error) ? error : "invalid_request";
-
-    private static string SafeDescription(string? description) =>
-        description is null ? "Salesforce refused the request." : new string([.. description.Take(300).Where(c => !char.IsControl(c))]);
-
-    [GeneratedRegex("^[a-z_]{1,64}$")]
-    private static partial Regex ErrorCodePattern();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Salesforce call failed: {Reason}")]
     private static partial void LogFault(ILogger logger, string reason);
