@@ -33,13 +33,15 @@ public sealed partial class RefreshCoordinator(
     private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("AuthService.RefreshResult.v1");
-    private readonly SingleFlight<TokenResponse> _inFlight = new();
+    // Callers who joined a refresh that faulted do not try again: Salesforce may have rotated the token before the
+    // fault, and a second call with the old one would look like reuse. Their client retries, which meets the lock.
+    private readonly SingleFlight<TokenResponse> _inFlight = new(joinersRetryOnce: false);
 
     public async Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var key = RedisKeys.Refresh(refreshToken);
         // Same-instance callers share one task; other instances meet at the Redis lock.
-        return await _inFlight.RunAsync(key, () => RefreshOnceAsync(refreshToken, key)).WaitAsync(cancellationToken);
+        return await _inFlight.RunAsync(key, () => RefreshOnceAsync(refreshToken, key), cancellationToken);
     }
 
     private async Task<TokenResponse> RefreshOnceAsync(string refreshToken, string key)

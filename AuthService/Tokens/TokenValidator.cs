@@ -10,7 +10,8 @@ namespace AuthService.Tokens;
 /// </summary>
 public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache, IOptions<SalesforceOptions> options, AuthMetrics metrics, TimeProvider time)
 {
-    private readonly SingleFlight<TokenValidation> _inFlight = new();
+    // Checklist 14: a fault in the shared call makes the callers who joined it try once more (together).
+    private readonly SingleFlight<TokenValidation> _inFlight = new(joinersRetryOnce: true);
 
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -32,7 +33,7 @@ public sealed class TokenValidator(SalesforceClient salesforce, TokenCache cache
         try
         {
             // The shared call is not tied to any caller: one caller giving up does not fail the others.
-            var validation = await _inFlight.RunAsync(key, () => FetchAndCacheAsync(token, key)).WaitAsync(cancellationToken);
+            var validation = await _inFlight.RunAsync(key, () => FetchAndCacheAsync(token, key), cancellationToken);
             metrics.Validated(validation.Active ? "active" : "inactive");
             return validation;
         }

@@ -29,8 +29,8 @@ internal static class Extensions
 
     /// <summary>
     /// The Refit client for the AuthService's <c>/oauth2/introspect</c>: <c>AUTH_SERVICE_URL</c> (else Aspire
-    /// service discovery), the <c>INTERNAL_API_KEY</c> on every call, no redirects, a bounded answer, a short
-    /// timeout and a circuit breaker.
+    /// service discovery), the <c>INTERNAL_API_KEY</c> on every call, no redirects, a bounded answer, one
+    /// budget, a circuit breaker and one retry when a connection dies before its answer.
     /// </summary>
     public static IHttpClientBuilder AddAuthServiceClient(this IHostApplicationBuilder builder)
     {
@@ -56,10 +56,19 @@ internal static class Extensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        // An auth hop: a short budget and a breaker, and no retries (a retry storm against a struggling
-        // AuthService, and through it Salesforce, is worse than a quick 503).
+        // An auth hop: one budget for the whole call, a breaker, and one retry only when no answer came back at
+        // all (refused, reset, cut off: a replica or dyno that died). Asking again is safe, since an introspection
+        // changes nothing, and a new connection through the load balancer finds a live instance. Never a retry on an answer or a timeout: a retry storm
+        // against a struggling AuthService, and through it Salesforce, is worse than a quick 503.
         client.AddResilienceHandler("authservice", (pipeline, context) =>
         {
+            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AuthServiceOptions>>().Value.AttemptTimeout);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 1,
+                Delay = TimeSpan.Zero,
+                ShouldHandle = args => ValueTask.FromResult(NoAnswer.Is(args.Outcome.Exception)),
+            });
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 SamplingDuration = TimeSpan.FromSeconds(30),
@@ -67,7 +76,6 @@ internal static class Extensions
                 FailureRatio = 0.5,
                 BreakDuration = TimeSpan.FromSeconds(ResourceDefaults.RetryAfterSeconds),
             });
-            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AuthServiceOptions>>().Value.AttemptTimeout);
         });
 
         // Innermost, so reading the body counts against the attempt timeout.

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AuthService.Tests;
 
@@ -133,6 +136,73 @@ public sealed class SalesforceAnswerTests(RedisServerFixture redis)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         Assert.All(results, r => Assert.True(r.Active));
         Assert.Equal(1, harness.Introspections);
+    }
+
+    [Fact]
+    public async Task FaultInTheSharedIntrospectionMakesTheOthersRetryOnceTogether()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        var gate = new TaskCompletionSource();
+        var answer = harness.Salesforce.Answer;
+        var introspections = 0;
+        harness.Salesforce.Answer = async request =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/services/oauth2/introspect" && Interlocked.Increment(ref introspections) == 1)
+            {
+                await gate.Task;
+                return FakeSalesforce.Json("""{"error":"server_error"}""", HttpStatusCode.InternalServerError);
+            }
+
+            return await answer(request);
+        };
+        var token = ValidatorHarness.NewToken();
+        using var misses = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AuthMetrics.MeterName, "auth.token.cache.lookups");
+
+        var callers = Enumerable.Range(0, 50).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
+        await AllMissedTheCacheAsync(misses, 50);
+
+        gate.SetResult();
+        await Task.WhenAny(Task.WhenAll(callers), Task.Delay(TimeSpan.FromSeconds(20)));
+
+        // The caller whose call failed gets the fault; every other caller gets the answer of one shared retry.
+        Assert.Equal(1, callers.Count(c => c.IsFaulted && c.Exception!.InnerException is UpstreamUnavailableException));
+        Assert.Equal(49, callers.Count(c => c.IsCompletedSuccessfully && c.Result.Active));
+        Assert.Equal(2, harness.Introspections);
+    }
+
+    [Fact]
+    public async Task FaultInTheRetryIsSharedAndNoThirdCallIsMade()
+    {
+        using var harness = new ValidatorHarness(redis.Redis);
+        var gate = new TaskCompletionSource();
+        harness.Salesforce.Answer = async _ =>
+        {
+            await gate.Task;
+            return FakeSalesforce.Json("""{"error":"server_error"}""", HttpStatusCode.InternalServerError);
+        };
+        var token = ValidatorHarness.NewToken();
+        using var misses = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AuthMetrics.MeterName, "auth.token.cache.lookups");
+
+        var callers = Enumerable.Range(0, 50).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
+        await AllMissedTheCacheAsync(misses, 50);
+
+        gate.SetResult();
+        await Task.WhenAny(Task.WhenAll(callers), Task.Delay(TimeSpan.FromSeconds(20)));
+
+        Assert.All(callers, c => Assert.IsType<UpstreamUnavailableException>(c.Exception?.InnerException));
+        Assert.Equal(2, harness.Introspections);
+    }
+
+    /// <summary>Every caller has missed the cache, so it is at (or a few instructions from) the single-flight table.</summary>
+    private static async Task AllMissedTheCacheAsync(MetricCollector<long> lookups, int callers)
+    {
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (lookups.GetMeasurementSnapshot().Count(m => Equals(m.Tags["result"], "miss")) < callers)
+        {
+            await Task.Delay(5, budget.Token);
+        }
+
+        await Task.Delay(50, budget.Token);
     }
 
     [Fact]

@@ -92,6 +92,16 @@ public static class AuthServiceAnswers
         }
     };
 
+    /// <summary>The connection dies after the headers and half a body, as when the instance is killed mid-answer.</summary>
+    public static Func<HttpContext, Task> AbortMidBody => async context =>
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 200;
+        await context.Response.WriteAsync("""{"active":true,""", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        context.Abort();
+    };
+
     /// <summary>The connection dies before any answer.</summary>
     public static Func<HttpContext, Task> Abort => context =>
     {

@@ -17,6 +17,10 @@ public sealed class AuthServiceFaultTests
         "200 invalid UTF-8", "200 text/plain", "50 MB announced", "50 MB chunked", "slow headers", "dripping body", "connection reset",
     ];
 
+    /// <summary>
+    /// Any answer, even a broken one, and any timeout: one call, then 503. Only a connection that dies before the
+    /// answer is complete is asked once more (an instance that died may have a live sibling), and never more.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Faults))]
     public async Task FaultyAuthServiceGets503WithRetryAfterAfterOneCall(string fault)
@@ -27,8 +31,26 @@ public sealed class AuthServiceFaultTests
         using var response = await host.GetAsync("/secured", Token);
 
         await AssertUnavailableAsync(response);
-        host.AssertOnlyAuthServiceCalled(1);
-        Assert.Single(host.AuthService.Requests);
+        var calls = fault is "connection reset" ? 2 : 1;
+        host.AssertOnlyAuthServiceCalled(calls);
+        Assert.Equal(calls, host.AuthService.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("before the answer")]
+    [InlineData("in the middle of the body")]
+    public async Task ConnectionThatDiesIsAskedOnceMoreAndTheSecondAnswerCounts(string when)
+    {
+        await using var host = await ResourceServiceHost.StartAsync();
+        var calls = 0;
+        host.AuthService.Respond = context => Interlocked.Increment(ref calls) == 1
+            ? (when == "before the answer" ? AuthServiceAnswers.Abort : AuthServiceAnswers.AbortMidBody)(context)
+            : AuthServiceAnswers.Active()(context);
+
+        using var response = await host.GetAsync("/secured", Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        host.AssertOnlyAuthServiceCalled(2);
     }
 
     [Fact]
@@ -45,7 +67,7 @@ public sealed class AuthServiceFaultTests
     }
 
     [Fact]
-    public async Task AuthServiceDownGets503WithRetryAfter()
+    public async Task AuthServiceDownGets503WithRetryAfterAfterOneRetry()
     {
         await using var host = await ResourceServiceHost.StartAsync();
         await host.AuthService.StopAsync();
@@ -53,7 +75,7 @@ public sealed class AuthServiceFaultTests
         using var response = await host.GetAsync("/secured", Token);
 
         await AssertUnavailableAsync(response);
-        host.AssertOnlyAuthServiceCalled(1);
+        host.AssertOnlyAuthServiceCalled(2);
     }
 
     [Fact]

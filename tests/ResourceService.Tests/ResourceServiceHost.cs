@@ -119,7 +119,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
             builder.ConfigureTestServices(services =>
             {
-                services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new OutboundRecorder(outbound)));
+                services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter>(new InnermostRecorderFilter(outbound));
                 if (time is not null)
                 {
                     services.AddSingleton(time);
