@@ -58,8 +58,9 @@ internal static class Extensions
 
         // An auth hop: one budget for the whole call, a breaker, and one retry only when no answer came back at
         // all (refused, reset, cut off: a replica or dyno that died). Asking again is safe, since an introspection
-        // changes nothing, and a new connection through the load balancer finds a live instance. Never a retry on an answer or a timeout: a retry storm
-        // against a struggling AuthService, and through it Salesforce, is worse than a quick 503.
+        // changes nothing, and a new connection through the load balancer finds a live instance. Never a retry
+        // on an answer or a timeout: a retry storm against a struggling AuthService, and through it Salesforce,
+        // is worse than a quick 503.
         client.AddResilienceHandler("authservice", (pipeline, context) =>
         {
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AuthServiceOptions>>().Value.AttemptTimeout);
