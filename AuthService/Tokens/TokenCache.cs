@@ -54,7 +54,18 @@ public sealed partial class TokenCache(
             // The entry carries its own deadline, so the cache's life follows this service's clock, with
             // Redis's TTL as the backstop that frees the memory.
             var entry = JsonSerializer.Deserialize(bytes.AsSpan(MacLength), AuthJsonContext.Default.CachedValidation);
-            return entry is not null && time.GetUtcNow().ToUnixTimeMilliseconds() < entry.CachedUntil ? entry.Validation : null;
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (entry is null || now >= entry.CachedUntil)
+            {
+                return null;
+            }
+
+            // An active answer stored under a longer ceiling is trusted no longer than today's allows: an
+            // operator who lowers TokenCache:MaxTtl, or sets it to zero, means it at once, not minutes later.
+            // (Tombstones and other inactive answers keep their own life: they only ever refuse.) Such an entry
+            // is not replaced, since writes never overwrite; those tokens are asked of Salesforce until it expires.
+            var ceiling = (long)Options.MaxTtl.TotalMilliseconds;
+            return entry.Validation.Active && entry.CachedAt > 0 && now >= entry.CachedAt + ceiling ? null : entry.Validation;
         }
         catch (JsonException)
         {
@@ -92,7 +103,8 @@ public sealed partial class TokenCache(
 
     private byte[] Seal(string key, TokenValidation validation, TimeSpan ttl)
     {
-        var entry = new CachedValidation(validation, (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds());
+        var now = time.GetUtcNow();
+        var entry = new CachedValidation(validation, (now + ttl).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds());
         var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuthJsonContext.Default.CachedValidation);
         var value = new byte[MacLength + json.Length];
         Mac(key, json).CopyTo(value, 0);
@@ -145,5 +157,8 @@ public sealed partial class TokenCache(
     private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
 }
 
-/// <summary>A cached validation and the moment (Unix milliseconds) it stops being trusted.</summary>
-public sealed record CachedValidation(TokenValidation Validation, long CachedUntil);
+/// <summary>
+/// A cached validation, the moment (Unix milliseconds) it stops being trusted, and the moment it was stored
+/// (0 in entries written before that field existed).
+/// </summary>
+public sealed record CachedValidation(TokenValidation Validation, long CachedUntil, long CachedAt = 0);

@@ -282,7 +282,9 @@ def main(raw, results_path, svg_path):
         "SalesforceEmulator, one AuthService and two ResourceService instances. **The load generator (wrk or hey) "
         "shares the machine's 2 cores with every service**, so a request/s figure is the whole system's, load "
         "generator included, and numbers move by several percent from run to run. Scenarios run one after the "
-        "other, never two load generators at once; each figure is the median of the runs.")
+        "other, never two load generators at once; each figure is the median of the runs. Before the first "
+        f"scenario each ResourceService gets {machine.get('settle', 5)} s of load per route, so that the JIT has "
+        "finished tiering up the hot code and the runs measure the steady state.")
     add("")
     busy_path = os.path.join(raw, "busy.txt")
     if os.path.exists(busy_path):

@@ -23,6 +23,23 @@ public sealed class TokenCacheTests(RedisServerFixture redis)
         Assert.Equal(2, harness.Introspections);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(60)]
+    public async Task LoweringTheCeilingTakesEffectAtOnceOnEntriesAlreadyInRedis(int newCeilingSeconds)
+    {
+        using var harness = new ValidatorHarness(redis.Redis, cache => cache.MaxTtl = TimeSpan.FromMinutes(5));
+        harness.Introspection = () => FakeSalesforce.Active(ValidatorHarness.ClientId, harness.SecondsFromNow(TimeSpan.FromMinutes(10)));
+        var token = ValidatorHarness.NewToken();
+        Assert.True((await harness.Validator.ValidateAsync(token, default)).Active);
+
+        harness.CacheOptions.MaxTtl = TimeSpan.FromSeconds(newCeilingSeconds);
+        harness.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.True((await harness.Validator.ValidateAsync(token, default)).Active);
+
+        Assert.Equal(2, harness.Introspections);
+    }
+
     [Fact]
     public async Task ValidationOfAShortLivedTokenDiesBeforeItsExpiryLessTheSkew()
     {
