@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using AuthService.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -155,14 +156,7 @@ public sealed class SalesforceAnswerTests(RedisServerFixture redis)
 
             return await answer(request);
         };
-        var token = ValidatorHarness.NewToken();
-        using var misses = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AuthMetrics.MeterName, "auth.token.cache.lookups");
-
-        var callers = Enumerable.Range(0, 50).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
-        await AllMissedTheCacheAsync(misses, 50);
-
-        gate.SetResult();
-        await Task.WhenAny(Task.WhenAll(callers), Task.Delay(TimeSpan.FromSeconds(20)));
+        var callers = await FiftyCallersHeldAtTheGateAsync(harness, gate);
 
         // The caller whose call failed gets the fault; every other caller gets the answer of one shared retry.
         Assert.Equal(1, callers.Count(c => c.IsFaulted && c.Exception!.InnerException is UpstreamUnavailableException));
@@ -180,29 +174,31 @@ public sealed class SalesforceAnswerTests(RedisServerFixture redis)
             await gate.Task;
             return FakeSalesforce.Json("""{"error":"server_error"}""", HttpStatusCode.InternalServerError);
         };
-        var token = ValidatorHarness.NewToken();
-        using var misses = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AuthMetrics.MeterName, "auth.token.cache.lookups");
-
-        var callers = Enumerable.Range(0, 50).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
-        await AllMissedTheCacheAsync(misses, 50);
-
-        gate.SetResult();
-        await Task.WhenAny(Task.WhenAll(callers), Task.Delay(TimeSpan.FromSeconds(20)));
+        var callers = await FiftyCallersHeldAtTheGateAsync(harness, gate);
 
         Assert.All(callers, c => Assert.IsType<UpstreamUnavailableException>(c.Exception?.InnerException));
         Assert.Equal(2, harness.Introspections);
     }
 
-    /// <summary>Every caller has missed the cache, so it is at (or a few instructions from) the single-flight table.</summary>
-    private static async Task AllMissedTheCacheAsync(MetricCollector<long> lookups, int callers)
+    /// <summary>
+    /// Validates one new token from 50 callers at once and opens <paramref name="gate"/> only when every caller
+    /// has missed the cache, so each is at (or a few instructions from) the single-flight table; then waits for all.
+    /// </summary>
+    private static async Task<Task<TokenValidation>[]> FiftyCallersHeldAtTheGateAsync(ValidatorHarness harness, TaskCompletionSource gate)
     {
+        using var lookups = new MetricCollector<long>(harness.Services.GetRequiredService<IMeterFactory>(), AuthMetrics.MeterName, "auth.token.cache.lookups");
+        var token = ValidatorHarness.NewToken();
+        var callers = Enumerable.Range(0, 50).Select(_ => harness.Validator.ValidateAsync(token, default)).ToArray();
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (lookups.GetMeasurementSnapshot().Count(m => Equals(m.Tags["result"], "miss")) < callers)
+        while (lookups.GetMeasurementSnapshot().Count(m => Equals(m.Tags["result"], "miss")) < callers.Length)
         {
             await Task.Delay(5, budget.Token);
         }
 
         await Task.Delay(50, budget.Token);
+        gate.SetResult();
+        await Task.WhenAny(Task.WhenAll(callers), Task.Delay(TimeSpan.FromSeconds(20)));
+        return callers;
     }
 
     [Fact]
