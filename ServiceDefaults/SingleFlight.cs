@@ -19,28 +19,23 @@ public sealed class SingleFlight<TResult>(bool joinersRetryOnce = false)
 
     public async Task<TResult> RunAsync(string key, Func<Task<TResult>> operation, CancellationToken cancellationToken = default)
     {
-        var (flight, started) = Join(key, () => new Flight(operation, isRetry: false));
-        if (started || !joinersRetryOnce || flight.IsRetry)
-        {
-            return await flight.Call.WaitAsync(cancellationToken);
-        }
-
+        var (flight, started) = Join(key, operation, isRetry: false);
         try
         {
             return await flight.Call.WaitAsync(cancellationToken);
         }
-        catch when (flight.Call.IsFaulted && !cancellationToken.IsCancellationRequested)
+        catch when (joinersRetryOnce && !started && !flight.IsRetry && flight.Call.IsFaulted && !cancellationToken.IsCancellationRequested)
         {
-            return await flight.Retry(() => Join(key, () => new Flight(operation, isRetry: true)).Flight.Call).WaitAsync(cancellationToken);
+            return await flight.Retry(() => Join(key, operation, isRetry: true).Flight.Call).WaitAsync(cancellationToken);
         }
     }
 
-    private (Flight Flight, bool Started) Join(string key, Func<Flight> create)
+    private (Flight Flight, bool Started) Join(string key, Func<Task<TResult>> operation, bool isRetry)
     {
         while (true)
         {
             // Cheap: nothing runs until Start.
-            var created = create();
+            var created = new Flight(operation, isRetry);
             var flight = _inFlight.GetOrAdd(key, created);
             if (ReferenceEquals(flight, created))
             {
