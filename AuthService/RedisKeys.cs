@@ -23,5 +23,8 @@ public static class RedisKeys
     /// <summary>The validation-cache keys of the access tokens issued from one refresh token.</summary>
     public static string Family(string refreshToken) => $"{Version}:family:{Sha256Hex(refreshToken)}";
 
+    /// <summary>An access token this AuthService obtained through the password grant (see <c>PasswordSessions</c>).</summary>
+    public static string PasswordSession(string accessToken) => $"{Version}:pwd:{Sha256Hex(accessToken)}";
+
     public static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -1,9 +1,13 @@
 using AuthService.Apis;
+using AuthService.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AuthService;
 
-/// <summary>Turns an upstream fault into 503 with <c>Retry-After</c>, an unreadable body into 400, and anything unexpected into a bare 500 body.</summary>
+/// <summary>
+/// Turns an upstream fault into 503 with <c>Retry-After</c>, a spent Salesforce budget into 429, an unreadable body
+/// into 400, and anything unexpected into a bare 500 body.
+/// </summary>
 internal sealed partial class UpstreamExceptionHandler(ILogger<UpstreamExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -16,6 +20,18 @@ internal sealed partial class UpstreamExceptionHandler(ILogger<UpstreamException
             httpContext.Response.Headers.RetryAfter = "5";
             await httpContext.Response.WriteAsJsonAsync(
                 new OAuthError("temporarily_unavailable", $"{upstream.Upstream} could not be reached; try again in a few seconds."),
+                AuthJsonContext.Default.OAuthError,
+                cancellationToken: cancellationToken);
+            return true;
+        }
+
+        if (exception is SalesforceBudgetExceededException budget)
+        {
+            var retryAfter = Math.Max(1, (int)Math.Ceiling(budget.RetryAfter.TotalSeconds));
+            httpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            httpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await httpContext.Response.WriteAsJsonAsync(
+                new OAuthError("slow_down", $"Too many new tokens need Salesforce at once; retry after {retryAfter} s."),
                 AuthJsonContext.Default.OAuthError,
                 cancellationToken: cancellationToken);
             return true;

@@ -17,37 +17,44 @@ internal static class OAuthApi
         var api = app.MapGroup("/oauth2");
 
         api.MapGet("/authorize", Authorize)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("Authorize")
             .WithSummary("Starts the web-server flow: redirects to Salesforce with a fresh state and a PKCE challenge.")
             .Produces(StatusCodes.Status302Found)
             .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/success", Callback)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("Callback")
             .WithSummary("The connected app's callback: checks and consumes the state, answers the code.")
             .Produces<OAuthError>(StatusCodes.Status400BadRequest)
             .Produces<OAuthError>(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/token", ExchangeCode)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("ExchangeCode")
             .WithSummary("Exchanges a code (query or form 'code') for Salesforce tokens.")
             .Accepts<CodeForm>(FormContentType)
             .ProducesTokenAnswers();
         api.MapPost("/login", PasswordLogin)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("PasswordLogin")
             .WithSummary("Username-password grant, for testing (form 'username', 'password').")
             .Accepts<PasswordForm>(FormContentType)
             .ProducesTokenAnswers()
             .Produces<OAuthError>(StatusCodes.Status404NotFound);
         api.MapGet("/login", QueryLogin)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("QueryLogin")
             .WithSummary("The Node.js demo's query-string login: local mode against the emulator only.")
             .ProducesTokenAnswers()
             .Produces<OAuthError>(StatusCodes.Status405MethodNotAllowed);
         api.MapPost("/refresh", Refresh)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("Refresh")
             .WithSummary("Refresh grant (form 'refresh_token'); concurrent refreshes of one token share one Salesforce call.")
             .Accepts<RefreshForm>(FormContentType)
             .ProducesTokenAnswers();
         api.MapPost("/revoke", Revoke)
+            .RequireRateLimiting(OAuthLimits.PolicyName)
             .WithName("Revoke")
             .WithSummary("Revokes a token at Salesforce and forgets its cached validation (form 'token').")
             .Accepts<TokenForm>(FormContentType)
@@ -153,7 +160,7 @@ internal static class OAuthApi
         return await TokenResultAsync(context, families, await salesforce.ExchangeCodeAsync(code, verifier, context.RequestAborted));
     }
 
-    private static async Task<IResult> PasswordLogin(HttpContext context, SalesforceClient salesforce, IOptions<SalesforceOptions> options)
+    private static async Task<IResult> PasswordLogin(HttpContext context, SalesforceClient salesforce, PasswordSessions sessions, IOptions<SalesforceOptions> options)
     {
         if (!options.Value.PasswordFlowEnabled)
         {
@@ -162,10 +169,10 @@ internal static class OAuthApi
 
         var username = await RequestParameters.ReadAsync(context.Request, "username");
         var password = await RequestParameters.ReadAsync(context.Request, "password");
-        return await PasswordGrant(context, salesforce, username, password);
+        return await PasswordGrant(context, salesforce, sessions, username, password);
     }
 
-    private static async Task<IResult> QueryLogin(HttpContext context, SalesforceClient salesforce, IOptions<SalesforceOptions> options)
+    private static async Task<IResult> QueryLogin(HttpContext context, SalesforceClient salesforce, PasswordSessions sessions, IOptions<SalesforceOptions> options)
     {
         if (!options.Value.QueryLoginAllowed)
         {
@@ -176,18 +183,25 @@ internal static class OAuthApi
 
         var username = await RequestParameters.ReadAsync(context.Request, "username", queryToo: true);
         var password = await RequestParameters.ReadAsync(context.Request, "password", queryToo: true);
-        return await PasswordGrant(context, salesforce, username, password);
+        return await PasswordGrant(context, salesforce, sessions, username, password);
     }
 
-    private static async Task<IResult> PasswordGrant(HttpContext context, SalesforceClient salesforce, string? username, string? password)
+    private static async Task<IResult> PasswordGrant(HttpContext context, SalesforceClient salesforce, PasswordSessions sessions, string? username, string? password)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
             return Errors.BadRequest("invalid_request", "Send both 'username' and 'password'.");
         }
 
+        var response = await salesforce.PasswordAsync(username, password, context.RequestAborted);
+        if (response.Token is { } token)
+        {
+            // Its token is a Session ID that introspection will call inactive: remember that we obtained it.
+            await sessions.RecordAsync(token["access_token"]!.GetValue<string>(), token["id"]?.GetValue<string>());
+        }
+
         // The password grant never yields a refresh token, so there is no family to record.
-        return await TokenResultAsync(context, families: null, await salesforce.PasswordAsync(username, password, context.RequestAborted));
+        return await TokenResultAsync(context, families: null, response);
     }
 
     private static async Task<IResult> Refresh(HttpContext context, RefreshCoordinator coordinator, TokenFamilies families)

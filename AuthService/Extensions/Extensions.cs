@@ -45,20 +45,24 @@ internal static class Extensions
             .Configure<IConnectionMultiplexer>((options, redis) => options.XmlRepository =
                 new RedisXmlRepository(() => redis.GetDatabase(), AuthDefaults.DataProtectionKeysRedisKey));
 
-        builder.AddSalesforceClient();
+        builder.Services.AddSalesforceClient();
         builder.Services.AddHealthChecks().AddCheck<SalesforceHealthCheck>("salesforce");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuthMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AuthMetrics.MeterName));
         builder.Services.AddSingleton<LoginFlowStore>();
+        builder.Services.AddSingleton<CacheSeal>();
+        builder.Services.AddSingleton<RevocationMemory>();
+        builder.Services.AddHostedService<RevocationSubscriber>();
         builder.Services.AddSingleton<TokenCache>();
+        builder.Services.AddSingleton<PasswordSessions>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<StateCookie>();
         builder.Services.AddSingleton<RefreshCoordinator>();
         builder.Services.AddSingleton<TokenFamilies>();
 
-        builder.AddIntrospectionRateLimiting();
+        builder.AddRateLimits();
         builder.AddApiDocumentation();
 
         builder.Services.AddExceptionHandler<UpstreamExceptionHandler>();

@@ -117,14 +117,17 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
     }
 
     /// <summary>
-    /// The token's instance URL, from the OpenID userinfo of the configured host (introspection does not
-    /// give it). Null when Salesforce refuses the token there (it may lack the <c>id</c> scope).
+    /// The OpenID userinfo of the configured host for <paramref name="token"/>: who it belongs to and the
+    /// instance it works on. Null when Salesforce refuses the token there (dead, or lacking the <c>id</c> scope).
+    /// It proves the token is live, not which connected app it was issued to.
     /// </summary>
-    public async Task<Uri?> GetInstanceUrlAsync(string token, CancellationToken cancellationToken)
+    public async Task<UserInfo?> GetUserInfoAsync(string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Endpoint("/services/oauth2/userinfo"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await SendAsync(request, cancellationToken);
+        // https://help.salesforce.com/HTViewHelpDoc?id=remoteaccess_using_userinfo_endpoint.htm; a dead token gets
+        // 403 Bad_OAuth_Token in plain text (salesforce-protocol.md §4), and some paths answer 401.
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             return null;
@@ -137,10 +140,17 @@ public sealed partial class SalesforceClient(HttpClient http, IOptions<Salesforc
 
         var body = await ReadJsonObjectAsync(response, cancellationToken);
         var urls = body["urls"] as JsonObject;
-        var candidate = (urls is null ? null : StringOf(urls, "custom_domain") ?? StringOf(urls, "rest")) ?? null;
-        return Uri.TryCreate(candidate, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
+        var candidate = urls is null ? null : StringOf(urls, "custom_domain") ?? StringOf(urls, "rest");
+        var instanceUrl = Uri.TryCreate(candidate, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
             ? new Uri(url.GetLeftPart(UriPartial.Authority))
             : null;
+        return new UserInfo(
+            UserId: StringOf(body, "user_id"),
+            OrganizationId: StringOf(body, "organization_id"),
+            Username: StringOf(body, "preferred_username"),
+            // Absent means active: only an explicit false says the user was deactivated.
+            Active: body["active"]?.GetValueKind() != JsonValueKind.False,
+            InstanceUrl: instanceUrl);
     }
 
     private async Task<TokenResponse> RequestTokenAsync(Dictionary<string, string> form, CancellationToken cancellationToken)
@@ -264,6 +274,9 @@ public sealed record Introspection(bool Active, string? TokenType, string? Clien
 {
     public static readonly Introspection Inactive = new(false, null, null, null, null, null, null);
 }
+
+/// <summary>What Salesforce's userinfo said of a live token.</summary>
+public sealed record UserInfo(string? UserId, string? OrganizationId, string? Username, bool Active, Uri? InstanceUrl);
 
 /// <summary>A token answer as Salesforce gave it (passed through field by field), or its OAuth error.</summary>
 public sealed record TokenResponse(JsonObject? Token, OAuthError? Error)

@@ -1,100 +1,116 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using AuthService.Apis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AuthService.Tokens;
 
 /// <summary>
-/// Validations in Redis under <c>v1:tok:&lt;sha256&gt;</c>. Each value carries an HMAC (key derived from the
-/// internal API key) over the Redis key and the JSON, so an entry written by anyone without the key, or
-/// moved to another token's key, reads as a miss. Redis being down or slow is a miss too, never an error.
+/// Validations in Redis under <c>v1:tok:&lt;sha256&gt;</c>, sealed by <see cref="CacheSeal"/> so that an entry
+/// written by anyone without the key, or moved to another token's key, reads as a miss, and trusted only as
+/// far as <see cref="RevocationMemory"/> allows: an active entry whose key was heard revoked reads as inactive,
+/// and one written before this instance could hear every revocation is asked of Salesforce again. Redis being
+/// down or slow is a miss too, never an error.
 /// </summary>
 /// <remarks>
 /// Written by hand rather than with HybridCache: HybridCache keeps its own key and payload format (no
-/// HMAC-authenticated values, no per-entry TTL computed from the token's expiry after the fact).
+/// authenticated values, no per-entry TTL computed from the token's expiry after the fact, no tombstones).
 /// </remarks>
 public sealed partial class TokenCache(
     IConnectionMultiplexer redis,
+    CacheSeal seal,
+    RevocationMemory revocations,
     IOptions<TokenCacheOptions> options,
-    IOptions<InternalApiOptions> apiOptions,
+    IOptions<SalesforceOptions> salesforceOptions,
     TimeProvider time,
     ILogger<TokenCache> logger)
 {
-    private const int MacLength = 32;
-
-    private readonly byte[] _macKey = HKDF.DeriveKey(
-        HashAlgorithmName.SHA256,
-        Encoding.UTF8.GetBytes(apiOptions.Value.ApiKey),
-        outputLength: 32,
-        salt: [],
-        info: Encoding.UTF8.GetBytes("v1:tok cache entries"));
-
     private TokenCacheOptions Options => options.Value;
 
-    public async Task<TokenValidation?> GetAsync(string key)
+    /// <summary>
+    /// The cached validation, or a miss. A miss may carry the stored value it could not use (forged, too old
+    /// to trust, past a lowered ceiling), which <see cref="SetAsync"/> may then replace.
+    /// </summary>
+    public async Task<CacheLookup> GetAsync(string key)
     {
-        var value = await RunBoundedAsync(db => db.StringGetAsync(key), "read");
-        if (value is not { HasValue: true } stored)
+        var stored = await RunBoundedAsync(db => db.StringGetAsync(key), "read");
+        if (stored is not { HasValue: true })
         {
-            return null;
+            return CacheLookup.Miss;
         }
 
         byte[] bytes = stored!;
-        if (bytes.Length <= MacLength || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(0, MacLength), Mac(key, bytes.AsSpan(MacLength))))
+        if (!seal.TryOpen(key, bytes, out var payload))
         {
             LogForgedEntry(logger);
-            return null;
+            return new CacheLookup(null, stored);
         }
 
-        try
+        var salesforce = salesforceOptions.Value;
+        var entry = CacheEntryFormat.Read(payload, salesforce.LoginUrl, salesforce.ClientId);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (entry is null || now >= entry.CachedUntil)
         {
-            // The entry carries its own deadline, so the cache's life follows this service's clock, with
-            // Redis's TTL as the backstop that frees the memory.
-            var entry = JsonSerializer.Deserialize(bytes.AsSpan(MacLength), AuthJsonContext.Default.CachedValidation);
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (entry is null || now >= entry.CachedUntil)
-            {
-                return null;
-            }
+            return new CacheLookup(null, stored);
+        }
 
-            // An active answer stored under a longer ceiling is trusted no longer than today's allows: an
-            // operator who lowers TokenCache:MaxTtl, or sets it to zero, means it at once, not minutes later.
-            // (Tombstones and other inactive answers keep their own life: they only ever refuse.) Such an entry
-            // is not replaced, since writes never overwrite; those tokens are asked of Salesforce until it expires.
-            var ceiling = (long)Options.MaxTtl.TotalMilliseconds;
-            return entry.Validation.Active && entry.CachedAt > 0 && now >= entry.CachedAt + ceiling ? null : entry.Validation;
-        }
-        catch (JsonException)
+        if (!entry.Validation.Active)
         {
-            return null;
+            // Tombstones and other inactive answers only ever refuse: always honoured.
+            return new CacheLookup(entry.Validation, stored);
         }
+
+        if (revocations.IsRevoked(key))
+        {
+            return new CacheLookup(TokenValidation.Inactive, stored);
+        }
+
+        // Written before this instance could hear every revocation (a replay of a captured entry looks like
+        // this too), or stored under a longer ceiling than today's: an operator who lowers TokenCache:MaxTtl,
+        // or sets it to zero, means it at once. Either way Salesforce is asked again and the entry replaced.
+        var ceiling = (long)Options.MaxTtl.TotalMilliseconds;
+        return !revocations.Trusts(entry.CachedAt) || now >= entry.CachedAt + ceiling
+            ? new CacheLookup(null, stored)
+            : new CacheLookup(entry.Validation, stored);
     }
 
     /// <summary>
     /// Caches for min(ceiling, expiry − skew) when active, briefly when inactive; not at all when already
-    /// expired. Never over an existing entry: a revocation's tombstone must win over a validation that
-    /// was already on its way when the token was revoked.
+    /// expired. Never over another entry, except the exact one <paramref name="replacing"/> names (a lookup
+    /// found it unusable), and then only if it is still there: a revocation's tombstone must win over a
+    /// validation that was already on its way when the token was revoked.
     /// </summary>
-    public async Task SetAsync(string key, TokenValidation validation)
+    public async Task SetAsync(string key, TokenValidation validation, RedisValue replacing = default)
     {
         var ttl = TimeToLive(validation);
-        if (ttl > TimeSpan.Zero)
+        if (ttl <= TimeSpan.Zero)
         {
-            var value = Seal(key, validation, ttl);
-            await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl, When.NotExists), "write");
+            return;
         }
+
+        var value = Seal(key, validation, ttl);
+        if (replacing.IsNull)
+        {
+            await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl, When.NotExists), "write");
+            return;
+        }
+
+        await RunBoundedAsync(db =>
+        {
+            var transaction = db.CreateTransaction();
+            transaction.AddCondition(Condition.StringEqual(key, replacing));
+            _ = transaction.StringSetAsync(key, value, ttl);
+            return transaction.ExecuteAsync();
+        }, "replace");
     }
 
     /// <summary>
     /// Marks a revoked token's key inactive for the longest time a validation may be cached (a tombstone,
-    /// not a delete, so no in-flight validation can put it back), and announces the key on
-    /// <see cref="AuthDefaults.RevocationChannel"/> for the in-process caches of the ResourceService.
+    /// not a delete, so no in-flight validation can put it back), remembers it in this instance, and announces
+    /// the key on <see cref="AuthDefaults.RevocationChannel"/> to the other AuthService instances and to the
+    /// in-process caches of the ResourceService.
     /// </summary>
     public async Task RevokeAsync(string key)
     {
+        revocations.Revoked(key);
         var ttl = Options.MaxTtl > Options.InactiveTtl ? Options.MaxTtl : Options.InactiveTtl;
         var value = Seal(key, TokenValidation.Inactive, ttl);
         await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl), "revoke");
@@ -105,11 +121,7 @@ public sealed partial class TokenCache(
     {
         var now = time.GetUtcNow();
         var entry = new CachedValidation(validation, (now + ttl).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds());
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, AuthJsonContext.Default.CachedValidation);
-        var value = new byte[MacLength + json.Length];
-        Mac(key, json).CopyTo(value, 0);
-        json.CopyTo(value, MacLength);
-        return value;
+        return seal.Seal(key, CacheEntryFormat.Write(entry, salesforceOptions.Value.LoginUrl));
     }
 
     public TimeSpan TimeToLive(TokenValidation validation)
@@ -126,15 +138,6 @@ public sealed partial class TokenCache(
 
         var untilExpiry = DateTimeOffset.FromUnixTimeSeconds(expiresAt) - time.GetUtcNow() - Options.ClockSkew;
         return untilExpiry < Options.MaxTtl ? untilExpiry : Options.MaxTtl;
-    }
-
-    private byte[] Mac(string key, ReadOnlySpan<byte> json)
-    {
-        var keyBytes = Encoding.UTF8.GetBytes(key + "\n");
-        var message = new byte[keyBytes.Length + json.Length];
-        keyBytes.CopyTo(message, 0);
-        json.CopyTo(message.AsSpan(keyBytes.Length));
-        return HMACSHA256.HashData(_macKey, message);
     }
 
     private async Task<T?> RunBoundedAsync<T>(Func<IDatabase, Task<T>> command, string operation)
@@ -157,8 +160,13 @@ public sealed partial class TokenCache(
     private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
 }
 
+/// <summary>A cache lookup: the validation it found (null on a miss), and the stored value it read, if any.</summary>
+public readonly record struct CacheLookup(TokenValidation? Validation, RedisValue Stored)
+{
+    public static readonly CacheLookup Miss = new(null, RedisValue.Null);
+}
+
 /// <summary>
-/// A cached validation, the moment (Unix milliseconds) it stops being trusted, and the moment it was stored
-/// (0 in entries written before that field existed).
+/// A cached validation, the moment (Unix milliseconds) it stops being trusted, and the moment it was stored.
 /// </summary>
-public sealed record CachedValidation(TokenValidation Validation, long CachedUntil, long CachedAt = 0);
+public sealed record CachedValidation(TokenValidation Validation, long CachedUntil, long CachedAt);

@@ -26,6 +26,10 @@ public sealed class FakeSalesforce : HttpMessageHandler
     public static HttpResponseMessage UserInfo() =>
         Json("""{"sub":"x","urls":{"custom_domain":"https://acme.my.salesforce.com","rest":"https://acme.my.salesforce.com/services/data/v{version}/"}}""");
 
+    /// <summary>UserInfo of a live session, in Salesforce's shape (the fields the AuthService reads, and a few more).</summary>
+    public static HttpResponseMessage UserInfoOf(string org = "00D5g000004ABCDEA4", string user = "0055g00000DEMOUAA5", bool active = true) =>
+        Json($$$"""{"sub":"https://login.example.com/id/{{{org}}}/{{{user}}}","user_id":"{{{user}}}","organization_id":"{{{org}}}","preferred_username":"u@example.com","nickname":"u","active":{{{(active ? "true" : "false")}}},"user_type":"STANDARD","urls":{"custom_domain":"https://acme.my.salesforce.com","rest":"https://acme.my.salesforce.com/services/data/v{version}/"}}""");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Enqueue(request);

@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using AuthService.RateLimiting;
 using AuthService.Salesforce;
 using AuthService.Tokens;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +15,7 @@ public sealed class ValidatorHarness : IDisposable
     public const string ClientId = "our-client-id";
     public const string OrgId = "00D5g000004ABCDEA4";
 
-    public ValidatorHarness(IConnectionMultiplexer redis, Action<TokenCacheOptions>? cache = null, Action<SalesforceOptions>? salesforce = null)
+    public ValidatorHarness(IConnectionMultiplexer redis, Action<TokenCacheOptions>? cache = null, Action<SalesforceOptions>? salesforce = null, Action<IntrospectionLimits>? limits = null)
     {
         Salesforce.Answer = request => Task.FromResult(request.RequestUri!.AbsolutePath switch
         {
@@ -25,12 +25,22 @@ public sealed class ValidatorHarness : IDisposable
         });
         cache?.Invoke(CacheOptions);
         salesforce?.Invoke(SalesforceOptions);
-        HttpClient = new HttpClient(Salesforce);
-        Services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        Metrics = new AuthMetrics(Services.GetRequiredService<IMeterFactory>());
-        Client = new SalesforceClient(HttpClient, Options.Create(SalesforceOptions), Metrics, NullLogger<SalesforceClient>.Instance);
-        Cache = new TokenCache(redis, Options.Create(CacheOptions), Options.Create(new InternalApiOptions { ApiKey = "an-internal-api-key-for-tests" }), Time, NullLogger<TokenCache>.Instance);
-        Validator = new TokenValidator(Client, Cache, Options.Create(SalesforceOptions), Metrics, Time);
+        limits?.Invoke(Limits);
+        // The product's own HttpClient pipeline to Salesforce (breaker, timeout, size cap), with the fake as its wire.
+        var services = new ServiceCollection().AddMetrics().AddLogging();
+        services.AddSingleton(Options.Create(SalesforceOptions));
+        services.AddSingleton<AuthMetrics>();
+        services.AddSalesforceClient().ConfigurePrimaryHttpMessageHandler(() => Salesforce);
+        Services = services.BuildServiceProvider();
+        Metrics = Services.GetRequiredService<AuthMetrics>();
+        Client = Services.GetRequiredService<SalesforceClient>();
+        var seal = new CacheSeal(Options.Create(new InternalApiOptions { ApiKey = "an-internal-api-key-for-tests" }));
+        Revocations = new RevocationMemory(Time);
+        Revocations.StartListening();
+        Cache = new TokenCache(redis, seal, Revocations, Options.Create(CacheOptions), Options.Create(SalesforceOptions), Time, NullLogger<TokenCache>.Instance);
+        PasswordSessions = new PasswordSessions(redis, seal, Options.Create(CacheOptions), NullLogger<PasswordSessions>.Instance);
+        Budget = new SalesforceCallBudget(Options.Create(Limits), Time);
+        Validator = new TokenValidator(Client, Cache, PasswordSessions, Budget, Options.Create(SalesforceOptions), Metrics, Time);
     }
 
     public FakeSalesforce Salesforce { get; } = new();
@@ -39,6 +49,8 @@ public sealed class ValidatorHarness : IDisposable
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public TokenCacheOptions CacheOptions { get; } = new();
+
+    public IntrospectionLimits Limits { get; } = new();
 
     public SalesforceOptions SalesforceOptions { get; } = new()
     {
@@ -52,8 +64,6 @@ public sealed class ValidatorHarness : IDisposable
     public Func<HttpResponseMessage> Introspection { get; set; }
         = () => FakeSalesforce.Active(ClientId, DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds());
 
-    public HttpClient HttpClient { get; }
-
     /// <summary>Holds the meter factory, so that tests can read the metrics with <c>MetricCollector</c>.</summary>
     public ServiceProvider Services { get; }
 
@@ -61,11 +71,19 @@ public sealed class ValidatorHarness : IDisposable
 
     public SalesforceClient Client { get; }
 
+    public RevocationMemory Revocations { get; }
+
     public TokenCache Cache { get; }
+
+    public PasswordSessions PasswordSessions { get; }
+
+    public SalesforceCallBudget Budget { get; }
 
     public TokenValidator Validator { get; }
 
     public int Introspections => Salesforce.CallsTo("/services/oauth2/introspect");
+
+    public int UserInfoCalls => Salesforce.CallsTo("/services/oauth2/userinfo");
 
     public static string NewToken() => $"00D5g000004ABCD!{Guid.NewGuid():N}{Guid.NewGuid():N}";
 
@@ -73,7 +91,7 @@ public sealed class ValidatorHarness : IDisposable
 
     public void Dispose()
     {
-        HttpClient.Dispose();
+        Budget.Dispose();
         Salesforce.Dispose();
         Services.Dispose();
     }

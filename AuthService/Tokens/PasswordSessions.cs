@@ -1,0 +1,105 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AuthService.Tokens;
+
+/// <summary>
+/// The access tokens this AuthService obtained itself through the username-password grant. Salesforce issues
+/// that flow's tokens as Session IDs that introspection calls inactive (help article
+/// <c>xcloud.remoteaccess_oauth_username_password_flow_ca</c>: "can't be introspected"), so the only proof that
+/// such a token is ours is that we asked for it with our client id. Kept in Redis under the token's hash
+/// (never the token), sealed, with the org and user it was issued for, for no longer than a session can live
+/// (24 h, renewed while the token is in use, as Salesforce extends a session that is used).
+/// </summary>
+public sealed partial class PasswordSessions(IConnectionMultiplexer redis, CacheSeal seal, IOptions<TokenCacheOptions> options, ILogger<PasswordSessions> logger)
+{
+    /// <summary>Salesforce's longest session timeout.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Remembers that <paramref name="accessToken"/> was issued to us for the user of <paramref name="identityUrl"/>.</summary>
+    public async Task RecordAsync(string accessToken, string? identityUrl)
+    {
+        if (!IdentityUrl.TryParse(identityUrl, out var organizationId, out var userId))
+        {
+            return;
+        }
+
+        var key = RedisKeys.PasswordSession(accessToken);
+        var value = seal.Seal(key, Encoding.UTF8.GetBytes($"{organizationId} {userId} {identityUrl}"));
+        if (!await RunAsync(db => db.StringSetAsync(key, value, Lifetime), "record"))
+        {
+            // Without the record the token is refused here (401) and the user logs in again: nothing unsafe.
+            LogNotRecorded(logger);
+        }
+    }
+
+    /// <summary>What we recorded for <paramref name="token"/>: ours, not ours, or unknown when Redis cannot say.</summary>
+    public async Task<PasswordSession> FindAsync(string token)
+    {
+        var key = RedisKeys.PasswordSession(token);
+        RedisValue stored;
+        try
+        {
+            stored = await redis.GetDatabase().StringGetAsync(key).WaitAsync(options.Value.RedisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(logger, "read", ex.GetType().Name);
+            return PasswordSession.Unknown;
+        }
+
+        return stored.HasValue ? Open(key, stored!) : PasswordSession.None;
+    }
+
+    /// <summary>The token is in use and live: keep the record as long as Salesforce keeps the session.</summary>
+    public Task RenewAsync(string token) =>
+        RunAsync(db => db.KeyExpireAsync(RedisKeys.PasswordSession(token), Lifetime), "renew");
+
+    public Task ForgetAsync(string token) =>
+        RunAsync(db => db.KeyDeleteAsync(RedisKeys.PasswordSession(token)), "forget");
+
+    private PasswordSession Open(string key, byte[] stored)
+    {
+        if (!seal.TryOpen(key, stored, out var payload))
+        {
+            return PasswordSession.None;
+        }
+
+        var parts = Encoding.UTF8.GetString(payload).Split(' ', 3);
+        return parts.Length == 3 ? PasswordSession.Found(parts[0], parts[1], parts[2]) : PasswordSession.None;
+    }
+
+    private async Task<bool> RunAsync(Func<IDatabase, Task<bool>> command, string operation)
+    {
+        try
+        {
+            return await command(redis.GetDatabase()).WaitAsync(options.Value.RedisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(logger, operation, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A password-grant token could not be recorded; it will be refused here")]
+    private static partial void LogNotRecorded(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password session {Operation} skipped: Redis unavailable ({ExceptionType})")]
+    private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
+}
+
+/// <summary>What <see cref="PasswordSessions"/> knows of a token.</summary>
+public sealed record PasswordSession(bool Known, string? OrganizationId = null, string? UserId = null, string? IdentityUrl = null)
+{
+    /// <summary>Not one of ours.</summary>
+    public static readonly PasswordSession None = new(true);
+
+    /// <summary>Redis could not be asked: whether it is ours cannot be told.</summary>
+    public static readonly PasswordSession Unknown = new(false);
+
+    public bool IsOurs => OrganizationId is not null;
+
+    public static PasswordSession Found(string organizationId, string userId, string identityUrl) => new(true, organizationId, userId, identityUrl);
+}

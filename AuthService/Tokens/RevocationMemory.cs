@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace AuthService.Tokens;
+
+/// <summary>
+/// What this instance knows of revocations, kept out of Redis so that write access to Redis cannot undo one.
+/// It remembers every revoked validation-cache key it heard (its own revokes and the others', over pub/sub)
+/// for as long as an access token can live, and the moment since which it has heard them all. A cached
+/// validation written before that moment could predate a revocation this instance never heard, so it is not
+/// trusted; one written after it is trusted unless its key was heard revoked. A validation captured from
+/// Redis before a revoke and written back after it is therefore refused by every instance: by those that
+/// heard the revoke, by its key; by those that started later, by its age.
+/// </summary>
+public sealed class RevocationMemory(TimeProvider time)
+{
+    /// <summary>Salesforce's longest session: no access token outlives it, so neither must its revocation.</summary>
+    public static readonly TimeSpan RememberFor = TimeSpan.FromHours(24);
+
+    private const int PruneEvery = 1024;
+
+    private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);
+    private long _trustFrom = long.MaxValue;
+    private int _sincePrune;
+
+    /// <summary>Unix ms since which every revocation has been heard; <see cref="long.MaxValue"/> while deaf.</summary>
+    public long TrustFrom => Interlocked.Read(ref _trustFrom);
+
+    public void Revoked(string key)
+    {
+        var now = time.GetUtcNow();
+        _revoked[key] = (now + RememberFor).ToUnixTimeMilliseconds();
+        if (Interlocked.Increment(ref _sincePrune) % PruneEvery == 0)
+        {
+            Prune(now.ToUnixTimeMilliseconds());
+        }
+    }
+
+    public bool IsRevoked(string key) =>
+        _revoked.TryGetValue(key, out var until) && until > time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>True when a validation cached at <paramref name="cachedAt"/> (Unix ms) cannot predate an unheard revocation.</summary>
+    public bool Trusts(long cachedAt) => cachedAt >= TrustFrom;
+
+    /// <summary>Revocations are heard from now on.</summary>
+    public void StartListening() => Interlocked.Exchange(ref _trustFrom, time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    /// <summary>Revocations may be missed from now on: no cached validation is trusted until listening again.</summary>
+    public void StopListening() => Interlocked.Exchange(ref _trustFrom, long.MaxValue);
+
+    private void Prune(long now)
+    {
+        foreach (var (key, until) in _revoked)
+        {
+            if (until <= now)
+            {
+                _revoked.TryRemove(new KeyValuePair<string, long>(key, until));
+            }
+        }
+    }
+}
