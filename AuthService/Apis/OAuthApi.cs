@@ -194,10 +194,12 @@ internal static class OAuthApi
         }
 
         var response = await salesforce.PasswordAsync(username, password, context.RequestAborted);
-        if (response.Token is { } token)
+        // Its token is a Session ID that introspection will call inactive: remember that we obtained it, or the
+        // token would be refused here; a login whose token this service will not accept is no login.
+        if (response.Token is { } token
+            && !await sessions.RecordAsync(token["access_token"]!.GetValue<string>(), token["id"]?.GetValue<string>()))
         {
-            // Its token is a Session ID that introspection will call inactive: remember that we obtained it.
-            await sessions.RecordAsync(token["access_token"]!.GetValue<string>(), token["id"]?.GetValue<string>());
+            throw new UpstreamUnavailableException("Redis", "the password-grant token could not be recorded");
         }
 
         // The password grant never yields a refresh token, so there is no family to record.

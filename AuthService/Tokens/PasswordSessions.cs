@@ -17,21 +17,26 @@ public sealed partial class PasswordSessions(IConnectionMultiplexer redis, Cache
     /// <summary>Salesforce's longest session timeout.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    /// <summary>Remembers that <paramref name="accessToken"/> was issued to us for the user of <paramref name="identityUrl"/>.</summary>
-    public async Task RecordAsync(string accessToken, string? identityUrl)
+    /// <summary>
+    /// Remembers that <paramref name="accessToken"/> was issued to us for the user of <paramref name="identityUrl"/>.
+    /// False when it could not be recorded: the token would then be refused here, so the login should not succeed.
+    /// </summary>
+    public async Task<bool> RecordAsync(string accessToken, string? identityUrl)
     {
         if (!IdentityUrl.TryParse(identityUrl, out var organizationId, out var userId))
         {
-            return;
+            throw new UpstreamUnavailableException("Salesforce", "a password-grant answer without an identity URL");
         }
 
         var key = RedisKeys.PasswordSession(accessToken);
         var value = seal.Seal(key, Encoding.UTF8.GetBytes($"{organizationId} {userId} {identityUrl}"));
         if (!await RunAsync(db => db.StringSetAsync(key, value, Lifetime), "record"))
         {
-            // Without the record the token is refused here (401) and the user logs in again: nothing unsafe.
             LogNotRecorded(logger);
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>What we recorded for <paramref name="token"/>: ours, not ours, or unknown when Redis cannot say.</summary>
@@ -83,7 +88,7 @@ public sealed partial class PasswordSessions(IConnectionMultiplexer redis, Cache
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A password-grant token could not be recorded; it will be refused here")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A password-grant token could not be recorded; the login is answered 503")]
     private static partial void LogNotRecorded(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Password session {Operation} skipped: Redis unavailable ({ExceptionType})")]

@@ -30,13 +30,30 @@ public class AspireAppFixture : IAsyncLifetime
     protected AspireAppFixture(string[] args) => _args = [.. args, "--ServiceLogLevel=Debug"];
 
     /// <summary>Everything secret the tests used: none may appear in any log line.</summary>
-    public ConcurrentBag<string> Secrets { get; } = [EmulatorUser.Password, "local-client-secret"];
+    public ConcurrentBag<string> Secrets { get; } = [EmulatorUser.Password, "local-client-secret", OtherConnectedApp.ClientSecret];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(_args).WaitAsync(StartTimeout);
+        // The tests log in hundreds of times a second from one address; the per-address limit has tests of its own.
+        foreach (var auth in builder.Resources.OfType<ProjectResource>().Where(r => r.Name == "authservice"))
+        {
+            builder.CreateResourceBuilder(auth)
+                .WithEnvironment("OAuthRateLimit__PermitsPerSecond", "100000")
+                .WithEnvironment("OAuthRateLimit__Burst", "100000");
+        }
+
+        // A second connected app in the same org: its tokens must never open this product's APIs.
+        foreach (var emulator in builder.Resources.OfType<ProjectResource>().Where(r => r.Name == "salesforce"))
+        {
+            builder.CreateResourceBuilder(emulator)
+                .WithEnvironment("Emulator__Apps__1__ClientId", OtherConnectedApp.ClientId)
+                .WithEnvironment("Emulator__Apps__1__ClientSecret", OtherConnectedApp.ClientSecret)
+                .WithEnvironment("Emulator__Apps__1__CallbackUrls__0", OtherConnectedApp.CallbackUrl);
+        }
+
         // The testing builder forwards each resource's console output to this logger factory.
         builder.Services.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
@@ -164,6 +181,17 @@ public static class EmulatorPaths
 {
     public const string Introspect = "/services/oauth2/introspect";
     public const string Token = "/services/oauth2/token";
+
+    /// <summary>Where the AuthService checks a password-grant token (a Session ID introspection will not answer for).</summary>
+    public const string UserInfo = "/services/oauth2/userinfo";
+}
+
+/// <summary>Another connected app of the emulator's org, configured for the end-to-end runs only.</summary>
+public static class OtherConnectedApp
+{
+    public const string ClientId = "other-connected-app";
+    public const string ClientSecret = "other-connected-app-secret";
+    public const string CallbackUrl = "http://localhost/other-app/callback";
 }
 
 [CollectionDefinition(Name)]

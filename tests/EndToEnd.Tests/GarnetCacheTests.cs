@@ -22,12 +22,12 @@ public sealed class GarnetCacheTests(GarnetAppFixture fixture)
         var token = await fixture.GetPasswordGrantTokenAsync();
         using var resource = fixture.CreateClient("resourceservice");
 
-        var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
+        var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.UserInfo);
         using var first = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
         using var second = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+        Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.UserInfo));
     }
 }

@@ -12,27 +12,37 @@ namespace EndToEnd.Tests;
 public sealed class ProcessFaultTests(AspireAppFixture fixture)
 {
     [Fact]
-    public async Task WithRedisStoppedTokensAreStillIssuedAndValidatedThroughSalesforce()
+    public async Task WithRedisStoppedWebServerTokensAreStillValidatedThroughSalesforceAndPasswordTokensFailClosed()
     {
-        var cachedToken = await fixture.GetPasswordGrantTokenAsync();
+        // Logging in needs Redis (state and PKCE; the record of a password-grant token), so every token comes first.
+        var cachedToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
+        var freshToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
+        var passwordToken = await fixture.GetPasswordGrantTokenAsync();
         using var resource = fixture.CreateClient("resourceservice");
-        using (var warm = await resource.SendAsync(ProtectedRouteTests.Get("/secured", cachedToken)))
+        using var auth = fixture.CreateClient("authservice");
+        foreach (var token in new[] { cachedToken, passwordToken })
         {
+            using var warm = await resource.SendAsync(ProtectedRouteTests.Get("/secured", token));
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
         await StopAsync("cache");
         try
         {
-            var freshToken = await fixture.GetPasswordGrantTokenAsync();
             var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
 
             using var cached = await resource.SendAsync(ProtectedRouteTests.Get("/secured", cachedToken));
             using var fresh = await resource.SendAsync(ProtectedRouteTests.Get("/secured", freshToken));
+            // Whether a Session ID was obtained here is known only to Redis: without it, neither 200 nor 401.
+            using var password = await resource.SendAsync(ProtectedRouteTests.Get("/secured", passwordToken));
+            using var login = await auth.PostAsync("/oauth2/login", ProtectedRouteTests.Form(("username", EmulatorUser.Username), ("password", EmulatorUser.Password)));
 
             Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
             Assert.Equal(before + 2, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, password.StatusCode);
+            Assert.NotNull(password.Headers.RetryAfter);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace EndToEnd.Tests;
 [Collection(SharedAspireApp.Name)]
 public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
 {
-    private static readonly string[] AllowedEmulatorPaths = [EmulatorPaths.Introspect, "/services/oauth2/userinfo", "/.well-known/openid-configuration"];
+    private static readonly string[] AllowedEmulatorPaths = [EmulatorPaths.Introspect, EmulatorPaths.UserInfo, "/.well-known/openid-configuration"];
 
     [Fact]
     public async Task InstanceUrlThatIsNotTheTokensGets401AndSalesforceIsAskedOnlyAboutTheToken()
@@ -41,9 +41,9 @@ public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
         }
 
         var calls = (await EmulatorRequestsAsync()).Skip(before.Count).ToList();
-        // The first request validated the token (introspect, then userinfo for its instance); the rest hit the AuthService's cache.
-        Assert.Equal(1, calls.Count(c => c.Path == EmulatorPaths.Introspect));
-        Assert.Equal(1, calls.Count(c => c.Path == "/services/oauth2/userinfo"));
+        // The first request validated the password-grant token (one UserInfo call); the rest hit the AuthService's cache.
+        Assert.Equal(0, calls.Count(c => c.Path == EmulatorPaths.Introspect));
+        Assert.Equal(1, calls.Count(c => c.Path == EmulatorPaths.UserInfo));
         Assert.All(calls, call => Assert.Contains(call.Path, AllowedEmulatorPaths));
     }
 
@@ -61,9 +61,9 @@ public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
     }
 
     [Fact]
-    public async Task ApiScopedRouteOpensForTheEmulatorsTokenWhichCarriesTheApiScope()
+    public async Task ApiScopedRouteOpensForAWebServerFlowTokenWhichCarriesTheApiScope()
     {
-        var token = await LogInAsync();
+        var token = await BrowserLogin.GetTokensAsync(fixture);
         Assert.Contains("api", token.Scope!.Split(' '));
         using var resource = fixture.CreateClient("resourceservice");
 
@@ -71,6 +71,19 @@ public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Accessing secured resource with scope api", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiScopedRouteRefusesAPasswordGrantTokenWhichSalesforceGrantsNoScope()
+    {
+        var token = await LogInAsync();
+        Assert.Null(token.Scope);
+        using var resource = fixture.CreateClient("resourceservice");
+
+        using var response = await resource.SendAsync(ProtectedRouteTests.Get("/secured/api", token.AccessToken!));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("error=\"insufficient_scope\"", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,11 +11,15 @@ namespace EndToEnd.Tests;
 [Collection(SharedAspireApp.Name)]
 public sealed class SalesforceFaultTests(AspireAppFixture fixture)
 {
-    [Fact]
-    public async Task SlowSalesforceGets503InsteadOfAnAnswerThatComesTooLate()
+    /// <summary>A web-server-flow token is checked by introspection, a password-grant token through UserInfo: both fail closed.</summary>
+    public static TheoryData<string> TokenKinds => new() { "web-server", "password" };
+
+    [Theory]
+    [MemberData(nameof(TokenKinds))]
+    public async Task SlowSalesforceGets503InsteadOfAnAnswerThatComesTooLate(string kind)
     {
-        var token = await fixture.GetPasswordGrantTokenAsync();
-        await using var fault = await EmulatorFault.StartAsync(fixture, new { latencyMs = 5000, path = EmulatorPaths.Introspect, count = 1 });
+        var (token, path) = await TokenAsync(kind);
+        await using var fault = await EmulatorFault.StartAsync(fixture, new { latencyMs = 5000, path, count = 1 });
 
         using var response = await IntrospectAsync(token);
 
@@ -26,26 +30,30 @@ public sealed class SalesforceFaultTests(AspireAppFixture fixture)
     }
 
     [Theory]
-    [InlineData(429)]
-    [InlineData(503)]
-    [InlineData(500)]
-    public async Task SalesforceErrorStatusGets503WithoutARetryStorm(int status)
+    [InlineData(429, "web-server")]
+    [InlineData(503, "web-server")]
+    [InlineData(500, "web-server")]
+    [InlineData(429, "password")]
+    [InlineData(503, "password")]
+    [InlineData(500, "password")]
+    public async Task SalesforceErrorStatusGets503WithoutARetryStorm(int status, string kind)
     {
-        var token = await fixture.GetPasswordGrantTokenAsync();
-        var before = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect);
-        await using var fault = await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = status, path = EmulatorPaths.Introspect, count = 1 });
+        var (token, path) = await TokenAsync(kind);
+        var before = await fixture.CountEmulatorRequestsAsync(path);
+        await using var fault = await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = status, path, count = 1 });
 
         using var response = await IntrospectAsync(token);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Introspect));
+        Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(path));
     }
 
-    [Fact]
-    public async Task AfterTheFaultEndsTheSameTokenValidatesAgain()
+    [Theory]
+    [MemberData(nameof(TokenKinds))]
+    public async Task AfterTheFaultEndsTheSameTokenValidatesAgain(string kind)
     {
-        var token = await fixture.GetPasswordGrantTokenAsync();
-        await using (await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = 503, path = EmulatorPaths.Introspect, count = 1 }))
+        var (token, path) = await TokenAsync(kind);
+        await using (await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = 503, path, count = 1 }))
         {
             using var failed = await IntrospectAsync(token);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
@@ -69,6 +77,11 @@ public sealed class SalesforceFaultTests(AspireAppFixture fixture)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(before + 1, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
     }
+
+    /// <summary>A token of the kind, never validated yet, and the Salesforce endpoint the AuthService checks it at.</summary>
+    private async Task<(string Token, string Path)> TokenAsync(string kind) => kind == "password"
+        ? (await fixture.GetPasswordGrantTokenAsync(), EmulatorPaths.UserInfo)
+        : ((await BrowserLogin.GetTokensAsync(fixture)).AccessToken!, EmulatorPaths.Introspect);
 
     private async Task<HttpResponseMessage> IntrospectAsync(string token)
     {
