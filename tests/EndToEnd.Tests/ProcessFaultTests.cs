@@ -14,7 +14,9 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
     [Fact]
     public async Task WithRedisStoppedWebServerTokensAreStillValidatedThroughSalesforceAndPasswordTokensFailClosed()
     {
-        // Logging in needs Redis (state and PKCE; the record of a password-grant token), so every token comes first.
+        // Logging in needs Redis (state and PKCE; the record of a password-grant token), so every token comes first,
+        // once the AuthService has its Redis back from whatever fault an earlier test made.
+        await AuthServiceReadyAsync();
         var cachedToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
         var freshToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
         var passwordToken = await fixture.GetPasswordGrantTokenAsync();
@@ -107,6 +109,23 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
 
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"answered {status}"));
         Assert.Contains(HttpStatusCode.OK, statuses);
+    }
+
+    /// <summary>Waits (bounded) until the AuthService's readiness, which includes its Redis connection, is green.</summary>
+    private async Task AuthServiceReadyAsync()
+    {
+        using var auth = fixture.CreateClient("authservice");
+        using var budget = new CancellationTokenSource(AspireAppFixture.StartTimeout);
+        while (true)
+        {
+            using var health = await auth.GetAsync("/health", budget.Token);
+            if (health.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(200, budget.Token);
+        }
     }
 
     private static async Task<bool> TryPauseAsync(StackExchange.Redis.IServer server, TimeSpan duration)
