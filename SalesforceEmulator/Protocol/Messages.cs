@@ -214,6 +214,7 @@ public sealed record ExpireResult([property: JsonPropertyName("expired")] int Ex
 [JsonSerializable(typeof(IReadOnlyList<ApiVersion>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(RestError[]))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(UserSObject))]
 [JsonSerializable(typeof(JsonWebKeySet))]
 [JsonSerializable(typeof(DiscoveryDocument))]
