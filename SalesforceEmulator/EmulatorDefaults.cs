@@ -10,6 +10,8 @@ public static class EmulatorDefaults
     public const string IntrospectPath = "/services/oauth2/introspect";
     public const string RevokePath = "/services/oauth2/revoke";
     public const string UserInfoPath = "/services/oauth2/userinfo";
+    public const string RegistrationPath = "/services/oauth2/register";
+    public const string LogoutPath = "/services/auth/idp/oidc/logout";
     public const string OAuthPrefix = "/services/oauth2";
     public const string DataPrefix = "/services/data";
     public const string IdentityPrefix = "/id";

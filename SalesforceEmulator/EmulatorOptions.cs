@@ -26,6 +26,9 @@ public sealed class EmulatorOptions
 
     /// <summary>The default app's callback URL; several may be given separated by commas or spaces.</summary>
     public string CallbackUrl { get; set; } = EmulatorDefaults.DefaultCallbackUrl;
+
+    /// <summary>Where the default app may send the browser after the OpenID Connect logout; none by default. Separated by commas or spaces.</summary>
+    public string? PostLogoutRedirectUrl { get; set; }
     public string Scopes { get; set; } = EmulatorDefaults.DefaultScopes;
 
     public string UserId { get; set; } = EmulatorDefaults.DefaultUserId;
@@ -75,6 +78,9 @@ public sealed class AppOptions
 
     /// <summary>Callback URLs, matched exactly.</summary>
     public IList<string> CallbackUrls { get; } = [];
+
+    /// <summary><c>post_logout_redirect_uri</c> values the OpenID Connect logout redirects to, matched exactly.</summary>
+    public IList<string> PostLogoutRedirectUrls { get; } = [];
     public string Scopes { get; set; } = EmulatorDefaults.DefaultScopes;
     public bool PasswordFlowAllowed { get; set; } = true;
     public bool RefreshTokensAllowed { get; set; } = true;

@@ -52,6 +52,7 @@ public sealed partial class EmulatorOptionsValidator : IValidateOptions<Emulator
         }
 
         CheckCallbacks(EmulatorDirectory.SplitList(options.CallbackUrl), $"{S}:CallbackUrl", failures);
+        CheckCallbacks(EmulatorDirectory.SplitList(options.PostLogoutRedirectUrl), $"{S}:PostLogoutRedirectUrl", failures);
         for (var i = 0; i < options.Apps.Count; i++)
         {
             var app = options.Apps[i];
@@ -61,6 +62,7 @@ public sealed partial class EmulatorOptionsValidator : IValidateOptions<Emulator
             }
 
             CheckCallbacks(app.CallbackUrls.SelectMany(EmulatorDirectory.SplitList), $"{S}:Apps:{i}:CallbackUrls", failures);
+            CheckCallbacks(app.PostLogoutRedirectUrls.SelectMany(EmulatorDirectory.SplitList), $"{S}:Apps:{i}:PostLogoutRedirectUrls", failures);
             if (app.ClientCredentialsUser is { Length: > 0 } runAs && !usernames.Contains(runAs))
             {
                 failures.Add($"{S}:Apps:{i}:ClientCredentialsUser '{runAs}' is not a configured username.");

@@ -39,6 +39,12 @@ public static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Test hook: {Kind} {Id} active set to {Active}")]
     public static partial void ActiveFlagSet(ILogger logger, string kind, string id, bool active);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "OpenID Connect logout (session ended: {SessionEnded}, redirected: {Redirected})")]
+    public static partial void LoggedOut(ILogger logger, bool sessionEnded, bool redirected);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Dynamic client registration refused: no valid initial access token")]
+    public static partial void RegistrationRefused(ILogger logger);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Tokens issued by the {ResponseType} response type to client {ClientId} for user {UserId}")]
     public static partial void ImplicitTokensIssued(ILogger logger, string responseType, string clientId, string userId);
 }

@@ -20,12 +20,13 @@ public static class AuthorizeApi
         return app;
     }
 
-    public static Results<ContentHttpResult, RedirectHttpResult> ShowLogin(HttpContext context, EmulatorDirectory directory)
+    public static Results<ContentHttpResult, RedirectHttpResult> ShowLogin(HttpContext context, [AsParameters] AuthorizeServices services)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(services);
         var query = context.Request.Query;
         var parameters = AuthorizeParameters.From(name => NullIfEmpty(query[name].FirstOrDefault()));
-        var validation = Validate(parameters, directory);
+        var validation = Validate(parameters, services.Directory);
         if (validation.PageError is { } pageError)
         {
             return Html(context, LoginPage.Error(pageError), StatusCodes.Status400BadRequest, formTarget: null);
@@ -36,12 +37,17 @@ public static class AuthorizeApi
             return RedirectWithError(parameters, redirectError);
         }
 
-        // The emulator keeps no login session, so an immediate (no-UI) request always fails, and prompt=login
-        // (or consent, select_account) changes nothing: the form is shown every time [guess].
+        // immediate=true: no UI; with a live login session the flow completes at once, else immediate_unsuccessful
+        // (web-server flow help page, xcloud.remoteaccess_oauth_web_server_flow). Consent is always skipped, so "approved".
         if (string.Equals(query["immediate"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
         {
-            return RedirectWithError(parameters, OAuthErrors.ImmediateUnsuccessful);
+            return services.Sessions.Find(context.Request.Cookies[LoginSessionStore.CookieName]) is { } sessionUser
+                ? Complete(context, parameters, validation, sessionUser, services)
+                : RedirectWithError(parameters, OAuthErrors.ImmediateUnsuccessful);
         }
+
+        // Without immediate the form is shown every time, even with a live session, and prompt=login (or consent,
+        // select_account) changes nothing [unverified: Salesforce skips the form for a logged-in user; kept so every test logs in alike].
 
         return Html(context, LoginPage.Login(FormAction(context), parameters, username: null, error: null), StatusCodes.Status200OK, parameters.RedirectUri);
     }
@@ -106,6 +112,23 @@ public static class AuthorizeApi
             return RedirectWithError(parameters, user.Org.Active ? OAuthErrors.InactiveUser : OAuthErrors.InactiveOrg);
         }
 
+        context.Response.Cookies.Append(LoginSessionStore.CookieName, services.Sessions.Start(user), new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+        });
+        return Complete(context, parameters, validation, user, services);
+    }
+
+    /// <summary>
+    /// The user is known and active (by the form, or a live session): redirect with a code, or with tokens for the
+    /// user-agent flow.
+    /// </summary>
+    private static RedirectHttpResult Complete(HttpContext context, AuthorizeParameters parameters, AuthorizeValidation validation, User user, AuthorizeServices services)
+    {
+        var app = validation.App!;
         var grant = new TokenGrant(
             app.ClientId, user, validation.Scope!, EmulatorUrls.LoginBase(context.Request), services.Urls.InstanceUrl(context.Request, user.Org),
             parameters.Nonce, SitePrefixMiddleware.CurrentSite(context));
@@ -275,4 +298,5 @@ public sealed record AuthorizeServices(
     EmulatorUrls Urls,
     TokenIssuer Issuer,
     LoginRateLimit RateLimit,
+    LoginSessionStore Sessions,
     ILogger<AuthorizationCodeStore> Logger);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SalesforceEmulator.Protocol;
@@ -6,7 +7,11 @@ using SalesforceEmulator.State;
 
 namespace SalesforceEmulator.Apis;
 
-/// <summary>The few REST API resources clients touch during login: versions, the resource map (with <c>identity</c>) and the User sObject.</summary>
+/// <summary>
+/// The few REST API resources clients touch: versions, the resource map (with <c>identity</c>), the User sObject and
+/// <c>query</c> over the emulator's users. Every error is the REST API's JSON array of <c>{"message","errorCode"}</c>
+/// (developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm), never an empty body.
+/// </summary>
 public static partial class DataApi
 {
     private static readonly (string Version, string Label)[] Versions =
@@ -31,7 +36,51 @@ public static partial class DataApi
         api.MapGet("/", GetVersions).WithName("DataVersions").WithSummary("The API versions this instance serves");
         api.MapGet("/{version}", GetResources).WithName("DataResources").WithSummary("The resources of one API version, with the caller's identity URL");
         api.MapGet("/{version}/sobjects/User/{id}", GetUser).WithName("DataUser").WithSummary("A User record of the caller's org");
+        api.MapGet("/{version}/query", Query).WithName("DataQuery").WithSummary("A SOQL query over the User records of the caller's org");
+        // A fallback, so it is chosen only when no resource above matches the path and method.
+        app.MapFallback(EmulatorDefaults.DataPrefix + "/{**path}", NotFound).WithName("DataNotFound").WithSummary("Any other path: NOT_FOUND in the REST API's error shape");
         return app;
+    }
+
+    /// <summary>
+    /// <c>GET /services/data/vNN.N/query?q=SELECT … FROM User [WHERE f = '…'] [LIMIT n]</c> over the caller's org, answered as
+    /// the REST API guide's Query resource does: <c>{"totalSize","done","records":[{"attributes":{"type","url"},…}]}</c>
+    /// (developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm, …/dome_query.htm). Errors are 400.
+    /// </summary>
+    public static Results<JsonHttpResult<JsonObject>, JsonHttpResult<RestError[]>> Query(HttpContext context, string version, TokenStore tokens, EmulatorDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(directory);
+        var token = tokens.FindActiveAccessToken(BearerToken.Read(context.Request, allowQuery: false));
+        if (token is null)
+        {
+            return TypedResults.Json(InvalidSession, EmulatorJsonContext.Default.RestErrorArray, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (!IsServedVersion(version))
+        {
+            return TypedResults.Json(NotFoundError, EmulatorJsonContext.Default.RestErrorArray, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var (query, syntaxError) = Soql.Parse(context.Request.Query["q"].FirstOrDefault());
+        var (result, error) = query is null ? (null, syntaxError) : UserRecords.Run(query, directory.Users.Where(u => u.Org == token.User.Org), version);
+        return result is not null
+            ? TypedResults.Json(result, EmulatorJsonContext.Default.JsonObject)
+            : TypedResults.Json<RestError[]>([error!], EmulatorJsonContext.Default.RestErrorArray, statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>
+    /// Any other <c>/services/data</c> path or method: 404 <c>NOT_FOUND</c>, after the session check every REST call makes
+    /// [unverified: that an unknown path with a bad token answers 401 rather than 404].
+    /// </summary>
+    public static JsonHttpResult<RestError[]> NotFound(HttpContext context, TokenStore tokens)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(tokens);
+        return tokens.FindActiveAccessToken(BearerToken.Read(context.Request, allowQuery: false)) is null
+            ? TypedResults.Json(InvalidSession, EmulatorJsonContext.Default.RestErrorArray, statusCode: StatusCodes.Status401Unauthorized)
+            : TypedResults.Json(NotFoundError, EmulatorJsonContext.Default.RestErrorArray, statusCode: StatusCodes.Status404NotFound);
     }
 
     public static Ok<IReadOnlyList<ApiVersion>> GetVersions() =>

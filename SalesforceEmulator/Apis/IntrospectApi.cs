@@ -48,7 +48,9 @@ public static class IntrospectApi
         return TypedResults.Ok(answer is not null && (answer.ClientId == caller.ClientId || caller.IntrospectAll) ? answer : new IntrospectionResponse(false));
     }
 
-    private static IntrospectionResponse? AsAccess(AccessTokenRecord? record) => record is null ? null : new IntrospectionResponse(
+    // A password-flow Session ID is never introspectable, not even by its own app or one that may introspect all tokens
+    // (help article xcloud.remoteaccess_oauth_username_password_flow_ca; salesforce.stackexchange.com question 305477).
+    private static IntrospectionResponse? AsAccess(AccessTokenRecord? record) => record is not { Introspectable: true } ? null : new IntrospectionResponse(
         Active: true,
         Scope: record.Scope,
         ClientId: record.ClientId,

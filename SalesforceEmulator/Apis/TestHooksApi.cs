@@ -23,7 +23,7 @@ public static class TestHooksApi
         api.MapDelete("/rate-limit", ClearRateLimit).WithName("ClearRateLimit").WithSummary("Stops refusing logins");
         api.MapPost("/users/active", SetUserActive).WithName("SetUserActive").WithSummary("Deactivates or reactivates a user (inactive_user)");
         api.MapPost("/orgs/active", SetOrgActive).WithName("SetOrgActive").WithSummary("Locks or unlocks an org (inactive_org)");
-        api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, recorded requests, faults and rate limits; restores active flags");
+        api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, login sessions, recorded requests, faults and rate limits; restores active flags");
         return app;
     }
 
@@ -173,6 +173,7 @@ public static class TestHooksApi
         services.Log.Clear();
         services.Faults.Clear();
         services.RateLimit.Clear();
+        services.Sessions.Clear();
         services.Directory.ResetActiveFlags();
         return TypedResults.NoContent();
     }
@@ -185,4 +186,5 @@ public sealed record ResetServices(
     RequestLog Log,
     FaultStore Faults,
     LoginRateLimit RateLimit,
+    LoginSessionStore Sessions,
     EmulatorDirectory Directory);

@@ -90,9 +90,10 @@ public static class TokenApi
             return inactive;
         }
 
-        // The password flow never yields a refresh token, so the refresh scopes are not granted either.
+        // A Session ID: no scope in the answer, no refresh token, not introspectable. Internally it keeps the app's scopes
+        // (without the refresh ones) for the identity service's access check, as a session has full API access [unverified].
         var grant = new TokenGrant(app.ClientId, user, Scopes.WithoutRefresh(app.Scopes), EmulatorUrls.LoginBase(http), services.Urls.InstanceUrl(http, user.Org));
-        return Success(services.Issuer.Issue(grant, app, withRefreshToken: false, family: null), app, user);
+        return Success(services.Issuer.Issue(grant, app, withRefreshToken: false, family: null, asSessionId: true), app, user);
     }
 
     private static GrantResult AuthorizationCodeGrant(HttpContext context, OAuthRequest request, TokenServices services)

@@ -27,6 +27,7 @@ public static class Extensions
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<LoginRateLimit>();
+        services.AddSingleton<LoginSessionStore>();
 
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, EmulatorJsonContext.Default));
         return builder;
@@ -64,6 +65,8 @@ public static class Extensions
         app.MapRevokeApi();
         app.MapDataApi();
         app.MapDiscoveryApi();
+        app.MapLogoutApi();
+        app.MapRegistrationApi();
         if (app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value.TestHooks)
         {
             app.MapTestHooksApi();

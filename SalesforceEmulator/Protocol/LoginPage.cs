@@ -87,6 +87,14 @@ public static class LoginPage
         return html.ToString();
     }
 
+    /// <summary>The page the OpenID Connect logout shows when it does not redirect.</summary>
+    public static string LoggedOut() => new StringBuilder()
+        .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .Append("<title>Logged Out | Salesforce Emulator</title><style>").Append(Style).Append("</style></head><body><main>")
+        .Append("<div class=\"logo\">salesforce</div><div class=\"card\"><h1 style=\"font-size:20px;margin-top:0\">You have logged out</h1>")
+        .Append("<p>Your session with the Salesforce Emulator has ended.</p></div></main></body></html>")
+        .ToString();
+
     public static string Error(OAuthError error)
     {
         ArgumentNullException.ThrowIfNull(error);

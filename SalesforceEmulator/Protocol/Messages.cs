@@ -8,7 +8,7 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("refresh_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
     [property: JsonPropertyName("signature"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Signature,
-    [property: JsonPropertyName("scope")] string Scope,
+    [property: JsonPropertyName("scope"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Scope,
     [property: JsonPropertyName("id_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IdToken,
     [property: JsonPropertyName("instance_url")] string InstanceUrl,
     [property: JsonPropertyName("id")] string Id,
@@ -214,6 +214,7 @@ public sealed record ExpireResult([property: JsonPropertyName("expired")] int Ex
 [JsonSerializable(typeof(IReadOnlyList<ApiVersion>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(RestError[]))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(UserSObject))]
 [JsonSerializable(typeof(JsonWebKeySet))]
 [JsonSerializable(typeof(DiscoveryDocument))]

@@ -28,6 +28,13 @@ public sealed class SigningKey : IDisposable
         return $"{signingInput}.{Base64Url(signature)}";
     }
 
+    /// <summary>True when <paramref name="jwt"/> is an RS256 JWS this key signed (an id_token the emulator issued).</summary>
+    public bool HasSigned(JwtAssertion jwt)
+    {
+        ArgumentNullException.ThrowIfNull(jwt);
+        return jwt.IsSignedBy(_rsa);
+    }
+
     public void Dispose() => _rsa.Dispose();
 
     public static string Base64Url(ReadOnlySpan<byte> bytes) =>

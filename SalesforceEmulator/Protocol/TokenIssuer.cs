@@ -17,14 +17,17 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
     /// to a flow that returns one (web server and refresh). <c>family</c> is the refresh-token family the new
     /// tokens join (refresh grant), or null for a new grant. Without <paramref name="withSignature"/> (the JWT-bearer
     /// grant) there is no <c>signature</c> or <c>issued_at</c>. A grant made through a site carries the community fields.
+    /// <paramref name="asSessionId"/> (the password flow) answers without <c>scope</c> and issues a token that introspection
+    /// never reports as active: "generates access tokens as Salesforce Session IDs that can't be introspected" and "doesn't
+    /// support scopes or refresh tokens" (help article xcloud.remoteaccess_oauth_username_password_flow_ca).
     /// </summary>
-    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family, bool withIdToken = false, bool withSignature = true)
+    public TokenResponse Issue(TokenGrant grant, ConnectedApp app, bool withRefreshToken, string? family, bool withIdToken = false, bool withSignature = true, bool asSessionId = false)
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(app);
         var settings = options.Value;
         var refresh = withRefreshToken ? tokens.IssueRefreshToken(grant, settings.RefreshTokenLifetime, family) : null;
-        var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family);
+        var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family, introspectable: !asSessionId);
         var id = EmulatorUrls.IdentityUrl(grant.LoginBase, grant.User);
         var issuedAt = access.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var idToken = withIdToken && Scopes.Contains(grant.Scope, "openid") ? CreateIdToken(grant, access, id) : null;
@@ -32,7 +35,7 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
             access.Token,
             refresh?.Token,
             withSignature ? Signature(app.ClientSecret ?? "", id, issuedAt) : null,
-            grant.Scope,
+            asSessionId ? null : grant.Scope,
             idToken,
             grant.InstanceUrl,
             id,

@@ -28,7 +28,8 @@ public sealed record ConnectedApp(
     bool RequireSecretForRefresh,
     string? ClientCredentialsUser,
     RSA? JwtKey,
-    IReadOnlyList<string> PreApprovedUsers);
+    IReadOnlyList<string> PreApprovedUsers,
+    IReadOnlyList<string> PostLogoutRedirectUrls);
 
 /// <summary>A user of an org.</summary>
 public sealed record User(
@@ -78,6 +79,11 @@ public sealed class EmulatorDirectory
             defaultApp.CallbackUrls.Add(url);
         }
 
+        foreach (var url in SplitList(o.PostLogoutRedirectUrl))
+        {
+            defaultApp.PostLogoutRedirectUrls.Add(url);
+        }
+
         // An entry of Apps with the default client id replaces the default app: that is how its flags are set.
         // It keeps the default secret and callback unless it names its own ("" for the secret makes a public client).
         foreach (var app in o.Apps.Any(a => a.ClientId == o.ClientId) ? o.Apps : o.Apps.Prepend(defaultApp))
@@ -85,6 +91,7 @@ public sealed class EmulatorDirectory
             var isDefault = app.ClientId == o.ClientId;
             var secret = isDefault && app.ClientSecret is null ? o.ClientSecret : app.ClientSecret;
             var callbacks = isDefault && app.CallbackUrls.Count == 0 ? defaultApp.CallbackUrls : app.CallbackUrls;
+            var logoutTargets = isDefault && app.PostLogoutRedirectUrls.Count == 0 ? defaultApp.PostLogoutRedirectUrls : app.PostLogoutRedirectUrls;
             _apps[app.ClientId] = new ConnectedApp(
                 app.ClientId,
                 string.IsNullOrEmpty(secret) ? null : secret,
@@ -99,7 +106,8 @@ public sealed class EmulatorDirectory
                 app.RequireSecretForRefresh,
                 string.IsNullOrEmpty(app.ClientCredentialsUser) ? null : app.ClientCredentialsUser,
                 string.IsNullOrEmpty(app.JwtCertificate) ? null : JwtKeyLoader.Load(app.JwtCertificate, out _),
-                [.. app.PreApprovedUsers]);
+                [.. app.PreApprovedUsers],
+                [.. logoutTargets.SelectMany(SplitList)]);
         }
 
         var defaultUser = new UserOptions

@@ -16,6 +16,9 @@ public sealed class AccessTokenRecord
 
     /// <summary>The refresh-token family it came with or from, so that revoking a refresh token ends its sessions.</summary>
     public string? Family { get; init; }
+
+    /// <summary>False for a password-flow Session ID, which introspection never reports as active.</summary>
+    public bool Introspectable { get; init; } = true;
     public bool Revoked { get; set; }
 }
 
@@ -52,13 +55,14 @@ public sealed class TokenStore(TimeProvider time)
     private readonly Dictionary<string, AccessTokenRecord> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefreshTokenRecord> _refreshTokens = new(StringComparer.Ordinal);
 
-    public AccessTokenRecord IssueAccessToken(TokenGrant grant, TimeSpan lifetime, string? family)
+    public AccessTokenRecord IssueAccessToken(TokenGrant grant, TimeSpan lifetime, string? family, bool introspectable = true)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var now = time.GetUtcNow();
         var record = new AccessTokenRecord
         {
             Token = TokenGenerator.NewAccessToken(grant.User.Org.Id15),
+            Introspectable = introspectable,
             ClientId = grant.ClientId,
             User = grant.User,
             Scope = grant.Scope,

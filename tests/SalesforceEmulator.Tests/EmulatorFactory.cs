@@ -19,6 +19,9 @@ public sealed class EmulatorFactory(IReadOnlyDictionary<string, string?>? settin
     /// <summary>Settings as given, without turning the test hooks on (to test the emulator's own default).</summary>
     public bool WithoutDefaultSettings { get; init; }
 
+    /// <summary>The machine's clock instead of <see cref="Time"/>: for clients that check token times against their own clock.</summary>
+    public bool SystemClock { get; init; }
+
     /// <summary>A client that does not follow redirects, as a browser's first leg is checked by hand.</summary>
     public HttpClient CreateBrowser(string baseAddress = "http://localhost") =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(baseAddress) });
@@ -37,6 +40,9 @@ public sealed class EmulatorFactory(IReadOnlyDictionary<string, string?>? settin
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (!SystemClock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
     }
 }

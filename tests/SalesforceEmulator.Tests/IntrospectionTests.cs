@@ -18,8 +18,8 @@ public sealed class IntrospectionTests
     public async Task OwnerSeesActiveAccessTokenWithSalesforceFields()
     {
         using var factory = new EmulatorFactory();
-        using var client = factory.CreateClient();
-        var token = await Salesforce.PasswordTokenAsync(client);
+        using var client = factory.CreateBrowser();
+        var token = await Salesforce.WebServerTokenAsync(client);
         using var response = await Salesforce.IntrospectAsync(client, token.GetProperty("access_token").GetString()!);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -42,8 +42,8 @@ public sealed class IntrospectionTests
     public async Task BasicClientAuthenticationIsAccepted()
     {
         using var factory = new EmulatorFactory();
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         using var request = new HttpRequestMessage(HttpMethod.Post, Salesforce.IntrospectPath) { Content = Salesforce.Form(("token", token)) };
         request.Headers.Authorization = Salesforce.Basic(Salesforce.ClientId, Salesforce.ClientSecret);
         using var response = await client.SendAsync(request);
@@ -55,8 +55,8 @@ public sealed class IntrospectionTests
     public async Task AnotherAppSeesTheTokenAsInactive()
     {
         using var factory = new EmulatorFactory(TwoApps);
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         using var response = await Salesforce.IntrospectAsync(client, token, "other-app", "other-secret");
 
         Assert.Equal("{\"active\":false}", await response.Content.ReadAsStringAsync());
@@ -66,8 +66,8 @@ public sealed class IntrospectionTests
     public async Task AppAllowedToIntrospectAllSeesOtherAppsTokens()
     {
         using var factory = new EmulatorFactory(TwoApps);
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         using var response = await Salesforce.IntrospectAsync(client, token, "auditor", "auditor-secret");
 
         var body = await Salesforce.JsonAsync(response);
@@ -104,8 +104,8 @@ public sealed class IntrospectionTests
     public async Task AccessTokenIsInactiveOnceItsLifetimeHasPassed()
     {
         using var factory = new EmulatorFactory();
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         factory.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
         using var before = await Salesforce.IntrospectAsync(client, token);
         factory.Time.Advance(TimeSpan.FromSeconds(1));
@@ -119,11 +119,27 @@ public sealed class IntrospectionTests
     public async Task AccessTokenLifetimeIsConfigurable()
     {
         using var factory = new EmulatorFactory(new Dictionary<string, string?> { ["Emulator:AccessTokenLifetime"] = "00:15:00" });
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         using var response = await Salesforce.IntrospectAsync(client, token);
 
         Assert.Equal(EmulatorFactory.Start.ToUnixTimeSeconds() + 900, (await Salesforce.JsonAsync(response)).GetProperty("exp").GetInt64());
+    }
+
+    [Fact]
+    public async Task PasswordFlowSessionIdIsInactiveEvenToItsOwnAppAndToAnAppThatIntrospectsAll()
+    {
+        using var factory = new EmulatorFactory(TwoApps);
+        using var client = factory.CreateClient();
+        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var owner = await Salesforce.IntrospectAsync(client, token);
+        using var auditor = await Salesforce.IntrospectAsync(client, token, "auditor", "auditor-secret");
+        using var userInfo = await client.SendAsync(Salesforce.Bearer(HttpMethod.Get, "/services/oauth2/userinfo", token));
+
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+        Assert.Equal("{\"active\":false}", await owner.Content.ReadAsStringAsync());
+        Assert.Equal("{\"active\":false}", await auditor.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, userInfo.StatusCode);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace SalesforceEmulator.Tests;
 
-/// <summary>jsforce, unmodified and with no special handling, logs in, reads the identity, refreshes and revokes against the emulator.</summary>
+/// <summary>jsforce, unmodified and with no special handling, logs in, reads the identity, queries, refreshes and revokes against the emulator.</summary>
 public sealed class JsforceConformanceTests(JsforceFixture jsforce) : IClassFixture<JsforceFixture>
 {
     private const string UserId = "0055g00000DEMOUAA5";
@@ -22,6 +22,29 @@ public sealed class JsforceConformanceTests(JsforceFixture jsforce) : IClassFixt
         Assert.Equal(UserId, password.GetProperty("identityUserId").GetString());
         Assert.Equal(OrgId, password.GetProperty("identityOrgId").GetString());
         Assert.Equal(Salesforce.Username, password.GetProperty("userRecordUsername").GetString());
+    }
+
+    [Fact]
+    public void JsforceQueryGetsTheUserRecordFromThePasswordSession()
+    {
+        var query = jsforce.Result.GetProperty("query");
+
+        Assert.Equal(1, query.GetProperty("totalSize").GetInt32());
+        Assert.True(query.GetProperty("done").GetBoolean());
+        Assert.Equal("User", query.GetProperty("type").GetString());
+        Assert.Equal(UserId, query.GetProperty("id").GetString());
+        Assert.Equal(Salesforce.Username, query.GetProperty("username").GetString());
+        Assert.True(query.GetProperty("isActive").GetBoolean());
+    }
+
+    [Fact]
+    public void QueryOfAnUnknownSObjectReachesJsforceAsInvalidType()
+    {
+        var badQuery = jsforce.Result.GetProperty("badQuery");
+
+        Assert.Equal("INVALID_TYPE", badQuery.GetProperty("name").GetString());
+        Assert.Equal("INVALID_TYPE", badQuery.GetProperty("errorCode").GetString());
+        Assert.Contains("sObject type 'Nothing__c' is not supported.", badQuery.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,6 +128,8 @@ public sealed class JsforceConformanceTests(JsforceFixture jsforce) : IClassFixt
                 "POST /services/oauth2/token password",
                 $"GET /id/{OrgId}/{UserId}",
                 $"GET /services/data/v50.0/sobjects/User/{UserId}",
+                "GET /services/data/v50.0/query",
+                "GET /services/data/v50.0/query",
                 "POST /services/oauth2/revoke",
                 "GET /services/data/v50.0",
                 "POST /services/oauth2/token password",

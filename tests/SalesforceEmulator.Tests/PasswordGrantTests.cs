@@ -8,7 +8,7 @@ namespace SalesforceEmulator.Tests;
 public sealed partial class PasswordGrantTests
 {
     [Fact]
-    public async Task PasswordGrantReturnsSalesforceFieldsAndNoRefreshToken()
+    public async Task PasswordGrantReturnsSalesforceFieldsWithoutScopeOrRefreshToken()
     {
         using var factory = new EmulatorFactory();
         using var client = factory.CreateClient();
@@ -18,7 +18,7 @@ public sealed partial class PasswordGrantTests
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
         var body = await Salesforce.JsonAsync(response);
-        Assert.Equal(["access_token", "id", "instance_url", "issued_at", "scope", "signature", "token_type"], Salesforce.Names(body));
+        Assert.Equal(["access_token", "id", "instance_url", "issued_at", "signature", "token_type"], Salesforce.Names(body));
         foreach (var property in body.EnumerateObject())
         {
             Assert.Equal(JsonValueKind.String, property.Value.ValueKind);
@@ -28,7 +28,31 @@ public sealed partial class PasswordGrantTests
         Assert.Equal("http://localhost", body.GetProperty("instance_url").GetString());
         Assert.Matches(IdentityUrlPattern(), body.GetProperty("id").GetString());
         Assert.Equal("http://localhost/id/00D5g000004ABCDEA4/0055g00000DEMOUAA5", body.GetProperty("id").GetString());
-        Assert.DoesNotContain("refresh_token", body.GetProperty("scope").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PasswordFlowSessionIdOpensUserInfoIdentityAndRestUntilRevoked()
+    {
+        using var factory = new EmulatorFactory();
+        using var client = factory.CreateClient();
+        var body = await Salesforce.PasswordTokenAsync(client);
+        var token = body.GetProperty("access_token").GetString()!;
+        var id = body.GetProperty("id").GetString()!;
+        string[] paths = ["/services/oauth2/userinfo", id, "/services/data/v65.0/", "/services/data/v65.0/sobjects/User/0055g00000DEMOUAA5"];
+
+        foreach (var path in paths)
+        {
+            using var before = await client.SendAsync(Salesforce.Bearer(HttpMethod.Get, path, token));
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var revoke = await client.PostAsync("/services/oauth2/revoke", Salesforce.Form(("token", token)));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        foreach (var path in paths)
+        {
+            using var after = await client.SendAsync(Salesforce.Bearer(HttpMethod.Get, path, token));
+            Assert.Equal(path.StartsWith("/services/data", StringComparison.Ordinal) ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, after.StatusCode);
+        }
     }
 
     [Fact]

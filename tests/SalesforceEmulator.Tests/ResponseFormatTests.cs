@@ -10,12 +10,22 @@ public sealed class ResponseFormatTests
     private const string Id = "http://localhost/id/00D5g000004ABCDEA4/0055g00000DEMOUAA5";
     private const string Scope = "api id web full openid profile email address phone";
 
+    // The client-credentials answer carries a scope (a password-flow answer has none), so the format tests use it.
+    private static readonly Dictionary<string, string?> ClientCredentialsApp = new()
+    {
+        ["Emulator:Apps:0:ClientId"] = Salesforce.ClientId,
+        ["Emulator:Apps:0:ClientCredentialsUser"] = Salesforce.Username,
+    };
+
+    private static readonly (string, string)[] ClientCredentialsFields =
+        [("grant_type", "client_credentials"), ("client_id", Salesforce.ClientId), ("client_secret", Salesforce.ClientSecret)];
+
     [Fact]
     public async Task TokenFormatXmlAnswersAnOAuthElementWithTheJsonFieldsInOrder()
     {
-        using var factory = new EmulatorFactory();
+        using var factory = new EmulatorFactory(ClientCredentialsApp);
         using var client = factory.CreateClient();
-        using var response = await client.PostAsync(Salesforce.TokenPath + "?format=xml", PasswordForm());
+        using var response = await client.PostAsync(Salesforce.TokenPath + "?format=xml", Salesforce.Form(ClientCredentialsFields));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
@@ -34,9 +44,9 @@ public sealed class ResponseFormatTests
     [Fact]
     public async Task TokenFormatUrlEncodedAnswersAForm()
     {
-        using var factory = new EmulatorFactory();
+        using var factory = new EmulatorFactory(ClientCredentialsApp);
         using var client = factory.CreateClient();
-        var form = new List<(string, string)>(PasswordFields()) { ("format", "urlencoded") };
+        var form = new List<(string, string)>(ClientCredentialsFields) { ("format", "urlencoded") };
         using var response = await client.PostAsync(Salesforce.TokenPath, Salesforce.Form([.. form]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

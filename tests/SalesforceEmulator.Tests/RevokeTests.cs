@@ -10,11 +10,13 @@ public sealed class RevokeTests
     public async Task RevokingAnAccessTokenEndsItWithAnEmpty200()
     {
         using var factory = new EmulatorFactory();
-        using var client = factory.CreateClient();
-        var token = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var client = factory.CreateBrowser();
+        var token = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
+        using var before = await Salesforce.IntrospectAsync(client, token);
         using var response = await client.PostAsync(RevokePath, Salesforce.Form(("token", token)));
         using var introspect = await Salesforce.IntrospectAsync(client, token);
 
+        Assert.True((await Salesforce.JsonAsync(before)).GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("", await response.Content.ReadAsStringAsync());
         Assert.False((await Salesforce.JsonAsync(introspect)).GetProperty("active").GetBoolean());
@@ -31,7 +33,7 @@ public sealed class RevokeTests
         var refresh = body.GetProperty("refresh_token").GetString()!;
         using var refreshed = await RefreshTokenGrantTests.RefreshAsync(client, refresh);
         var fromRefresh = (await Salesforce.JsonAsync(refreshed)).GetProperty("access_token").GetString()!;
-        var unrelated = (await Salesforce.PasswordTokenAsync(client)).GetProperty("access_token").GetString()!;
+        var unrelated = (await Salesforce.WebServerTokenAsync(client)).GetProperty("access_token").GetString()!;
         using var response = await client.GetAsync($"{RevokePath}?token={Uri.EscapeDataString(refresh)}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

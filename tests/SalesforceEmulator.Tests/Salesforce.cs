@@ -120,6 +120,18 @@ public static partial class Salesforce
         return client.PostAsync(TokenPath, Form([.. fields]));
     }
 
+    /// <summary>
+    /// Tokens from the web-server flow (log in through the form, exchange the code): unlike a password-flow Session ID,
+    /// their access token is introspectable. Needs a browser client that does not follow redirects.
+    /// </summary>
+    public static async Task<JsonElement> WebServerTokenAsync(HttpClient browser, string scope = "api id")
+    {
+        var code = await CodeAsync(browser, scope: scope);
+        using var response = await ExchangeCodeAsync(browser, code);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await JsonAsync(response);
+    }
+
     public static string S256(string verifier) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -1,4 +1,4 @@
-// Drives jsforce against a running SalesforceEmulator, exactly as an application would, and prints one JSON object
+// Drives jsforce, unmodified, against a running SalesforceEmulator, exactly as an application would, and prints one JSON object
 // with what each step saw. JsforceConformanceTests runs it and checks the result.
 // Usage: node conformance.js <loginUrl> <clientId> <clientSecret> <redirectUri> <username> <password>
 'use strict';
@@ -35,11 +35,17 @@ function failure(error) {
 }
 
 async function main() {
-  // 1. Username-password login (OAuth2), identity, a REST call, logout (revokes the access token).
+  // 1. Username-password login (OAuth2): a Session ID without refresh token; identity, a REST call, queries, logout (revokes it).
   const conn = new jsforce.Connection({ oauth2: { loginUrl, clientId, clientSecret, redirectUri } });
   const login = await conn.login(username, password);
   const identity = await conn.identity();
   const user = await conn.sobject('User').retrieve(login.id);
+  const queried = await conn.query(`SELECT Id, Username, IsActive FROM User WHERE Username = '${username}'`);
+  result.query = {
+    totalSize: queried.totalSize, done: queried.done, type: queried.records[0]?.attributes?.type ?? null,
+    id: queried.records[0]?.Id ?? null, username: queried.records[0]?.Username ?? null, isActive: queried.records[0]?.IsActive ?? null,
+  };
+  result.badQuery = await conn.query('SELECT Id FROM Nothing__c').then(() => null, failure);
   const passwordToken = conn.accessToken;
   result.password = {
     userId: login.id, organizationId: login.organizationId, url: login.url, instanceUrl: conn.instanceUrl,
