@@ -15,6 +15,9 @@ public sealed class FakeSalesforce : HttpMessageHandler
     /// <summary>The answer to each request; <c>Answer</c> may await, e.g. a gate that holds calls in flight.</summary>
     public Func<HttpRequestMessage, Task<HttpResponseMessage>> Answer { get; set; } = _ => Task.FromResult(Json("{\"active\":false}"));
 
+    /// <summary>When set, no answer ever comes: the request waits until the client's pipeline gives up on it.</summary>
+    public bool Stalled { get; set; }
+
     public int CallsTo(string path) => Requests.Count(r => r.RequestUri!.AbsolutePath == path);
 
     public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
@@ -33,6 +36,11 @@ public sealed class FakeSalesforce : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Enqueue(request);
+        if (Stalled)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
         return await Answer(request);
     }
 }
