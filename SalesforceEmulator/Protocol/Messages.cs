@@ -65,7 +65,7 @@ public sealed record IdentityStatus(
 /// <summary>An empty <c>address</c> object, as Salesforce sends for a user without one.</summary>
 public sealed record Address;
 
-/// <summary>The identity service's answer (§5 of the protocol doc).</summary>
+/// <summary>The identity service's answer (help article xcloud.remoteaccess_using_openid; the Mobile SDK for Android's OAuth2 test fixture).</summary>
 public sealed record IdentityResponse(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("asserted_user")] bool AssertedUser,
@@ -98,7 +98,7 @@ public sealed record IdentityResponse(
     [property: JsonPropertyName("last_modified_date")] string LastModifiedDate,
     [property: JsonPropertyName("is_app_installed")] bool IsAppInstalled);
 
-/// <summary>The OIDC userinfo answer (§4 of the protocol doc).</summary>
+/// <summary>The OIDC userinfo answer (help article xcloud.remoteaccess_using_userinfo_endpoint).</summary>
 public sealed record UserInfoResponse(
     [property: JsonPropertyName("sub")] string Sub,
     [property: JsonPropertyName("user_id")] string UserId,
