@@ -15,7 +15,8 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("issued_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IssuedAt,
     [property: JsonPropertyName("sfdc_community_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityUrl = null,
-    [property: JsonPropertyName("sfdc_community_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityId = null);
+    [property: JsonPropertyName("sfdc_community_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityId = null,
+    [property: JsonPropertyName("token_format"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenFormat = null);
 
 /// <summary>An OAuth error body.</summary>
 public sealed record OAuthError(
@@ -194,6 +195,16 @@ public sealed record FaultRequest(
     [property: JsonPropertyName("count")] int? Count,
     [property: JsonPropertyName("retryAfterSeconds")] int? RetryAfterSeconds = null);
 
+/// <summary>The body of <c>POST /_emulator/jwt-keys/rotate</c>: one org (all when null), and whether its older keys go.</summary>
+public sealed record RotateKeysRequest(
+    [property: JsonPropertyName("orgId")] string? OrgId,
+    [property: JsonPropertyName("dropPrevious")] bool DropPrevious = false);
+
+/// <summary>One org's new signing key, as <c>POST /_emulator/jwt-keys/rotate</c> reports it.</summary>
+public sealed record RotatedKey(
+    [property: JsonPropertyName("orgId")] string OrgId,
+    [property: JsonPropertyName("kid")] string Kid);
+
 /// <summary>The body of <c>POST /_emulator/rate-limit</c>: refuse that many logins, or all of them until cleared when null.</summary>
 public sealed record RateLimitRequest([property: JsonPropertyName("count")] int? Count);
 
@@ -222,6 +233,8 @@ public sealed record ExpireResult([property: JsonPropertyName("expired")] int Ex
 [JsonSerializable(typeof(Fault))]
 [JsonSerializable(typeof(ExpireResult))]
 [JsonSerializable(typeof(RateLimitRequest))]
+[JsonSerializable(typeof(RotateKeysRequest))]
+[JsonSerializable(typeof(IReadOnlyList<RotatedKey>))]
 [JsonSerializable(typeof(ActiveFlagRequest))]
 [JsonSerializable(typeof(IReadOnlyList<RecordedRequest>))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
