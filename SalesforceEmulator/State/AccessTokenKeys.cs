@@ -35,12 +35,11 @@ public sealed class AccessTokenKeys(TimeProvider time) : IDisposable
         ArgumentNullException.ThrowIfNull(org);
         lock (_lock)
         {
-            var older = _keys.TryGetValue(org.Id18, out var keys) ? keys.ToList() : [];
             var key = AddKey(org);
             if (dropOlder)
             {
+                // Not disposed: a token being signed right now may still hold the old key; the GC releases it.
                 _keys[org.Id18].RemoveAll(k => k != key);
-                older.ForEach(k => k.Rsa.Dispose());
             }
 
             return key;
