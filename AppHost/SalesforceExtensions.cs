@@ -47,7 +47,10 @@ internal static class SalesforceExtensions
             .WaitFor(emulator);
     }
 
-    /// <summary>The dashboard's buttons for what a developer tries by hand: a user's tokens expiring, Salesforce slow or down.</summary>
+    /// <summary>
+    /// The dashboard's buttons for what a developer tries by hand: a user's tokens expiring, Salesforce slow or down, and
+    /// Salesforce rotating the keys of its JWT-based access tokens.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithEmulatorCommands(this IResourceBuilder<ProjectResource> emulator) => emulator
         .WithHttpCommand("/_emulator/tokens/expire", "Expire demo user's tokens", commandName: ExpireDemoTokensCommand,
             commandOptions: new HttpCommandOptions
@@ -71,12 +74,25 @@ internal static class SalesforceExtensions
                 Description = "Stops the injected delay or failure.",
                 IconName = "PlugConnected",
                 Method = HttpMethod.Delete,
+            })
+        .WithHttpCommand("/_emulator/jwt-keys/rotate", "Rotate JWT signing key", commandName: RotateJwtKeyCommand,
+            commandOptions: new HttpCommandOptions
+            {
+                Description = "Gives every org a new key for JWT-based access tokens (new kid); the old key stays published at /id/keys for tokens still live.",
+                IconName = "KeyMultiple",
+                PrepareRequest = context =>
+                {
+                    context.Request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                    return Task.CompletedTask;
+                },
+                ResultMode = HttpCommandResultMode.Json,
             });
 
     public const string ExpireDemoTokensCommand = "expire-demo-tokens";
     public const string SlowCommand = "make-salesforce-slow";
     public const string FailCommand = "make-salesforce-fail";
     public const string RestoreCommand = "restore-salesforce";
+    public const string RotateJwtKeyCommand = "rotate-jwt-signing-key";
 
     private const string EmulatorUsername = "demo@example.com";
 

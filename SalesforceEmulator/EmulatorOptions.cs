@@ -31,6 +31,9 @@ public sealed class EmulatorOptions
     public string? PostLogoutRedirectUrl { get; set; }
     public string Scopes { get; set; } = EmulatorDefaults.DefaultScopes;
 
+    /// <summary>The default app issues JWT-based access tokens ("Issue JSON Web Token (JWT)-based access tokens for named users").</summary>
+    public bool JwtAccessTokens { get; set; }
+
     public string UserId { get; set; } = EmulatorDefaults.DefaultUserId;
     public string Username { get; set; } = EmulatorDefaults.DefaultUsername;
     public string Password { get; set; } = EmulatorDefaults.DefaultPassword;
@@ -89,6 +92,9 @@ public sealed class AppOptions
     public bool RequirePkce { get; set; }
     public bool RequireSecretForWebServer { get; set; } = true;
     public bool RequireSecretForRefresh { get; set; } = true;
+
+    /// <summary>Access tokens of every flow are RS256 JWTs signed with the org's key, published at the instance's <c>/id/keys</c>.</summary>
+    public bool JwtAccessTokens { get; set; }
 
     /// <summary>Username of the run-as user; set it to enable the client-credentials flow.</summary>
     public string? ClientCredentialsUser { get; set; }

@@ -45,6 +45,9 @@ public static partial class Log
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Dynamic client registration refused: no valid initial access token")]
     public static partial void RegistrationRefused(ILogger logger);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Test hook: JWT access-token signing keys rotated for {Count} org(s) (older keys dropped: {Dropped})")]
+    public static partial void JwtKeysRotated(ILogger logger, int count, bool dropped);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Tokens issued by the {ResponseType} response type to client {ClientId} for user {UserId}")]
     public static partial void ImplicitTokensIssued(ILogger logger, string responseType, string clientId, string userId);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SalesforceEmulator.Protocol;
+using SalesforceEmulator.State;
 
 namespace SalesforceEmulator.Apis;
 
@@ -22,7 +23,7 @@ public static class DiscoveryApi
     public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(EmulatorDefaults.DiscoveryPath, GetConfiguration).WithName("OpenIdConfiguration").WithSummary("OIDC discovery for the login host");
-        app.MapGet(EmulatorDefaults.KeysPath, GetKeys).WithName("Keys").WithSummary("The RSA keys that sign id_tokens");
+        app.MapGet(EmulatorDefaults.KeysPath, GetKeys).WithName("Keys").WithSummary("The RSA keys that sign id_tokens and this instance's JWT-based access tokens");
         return app;
     }
 
@@ -50,9 +51,19 @@ public static class DiscoveryApi
             CodeChallengeMethodsSupported: [Pkce.S256, Pkce.Plain]));
     }
 
-    public static Ok<JsonWebKeySet> GetKeys(SigningKey key)
+    /// <summary>
+    /// The id_token key, then the access-token keys of every org whose instance (My Domain) is this host: Salesforce publishes
+    /// an org's JWT-based access-token keys at <c>https://{My Domain}/id/keys</c> (help article 004980324).
+    /// </summary>
+    public static Ok<JsonWebKeySet> GetKeys(HttpContext context, SigningKey key, AccessTokenKeys accessTokenKeys, EmulatorDirectory directory, EmulatorUrls urls)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
-        return TypedResults.Ok(key.Jwks());
+        ArgumentNullException.ThrowIfNull(accessTokenKeys);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(urls);
+        var here = EmulatorUrls.LoginBase(context.Request);
+        var orgsHere = directory.Orgs.Where(org => EmulatorUrls.SameBase(urls.InstanceUrl(context.Request, org), here));
+        return TypedResults.Ok(new JsonWebKeySet([key.Jwk(), .. accessTokenKeys.Published(orgsHere)]));
     }
 }

@@ -23,6 +23,7 @@ public static class TestHooksApi
         api.MapDelete("/rate-limit", ClearRateLimit).WithName("ClearRateLimit").WithSummary("Stops refusing logins");
         api.MapPost("/users/active", SetUserActive).WithName("SetUserActive").WithSummary("Deactivates or reactivates a user (inactive_user)");
         api.MapPost("/orgs/active", SetOrgActive).WithName("SetOrgActive").WithSummary("Locks or unlocks an org (inactive_org)");
+        api.MapPost("/jwt-keys/rotate", RotateKeys).WithName("RotateJwtKeys").WithSummary("New signing keys for JWT-based access tokens; the old ones stay published unless dropPrevious");
         api.MapPost("/reset", Reset).WithName("Reset").WithSummary("Forgets all tokens, codes, login sessions, recorded requests, faults and rate limits; restores active flags");
         return app;
     }
@@ -163,6 +164,32 @@ public static class TestHooksApi
         org.Active = request.Active;
         Log.ActiveFlagSet(logger, "org", org.Id18, request.Active);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A new key for one org (<c>orgId</c>) or every org; tokens signed from now on carry its <c>kid</c>. Older keys stay
+    /// published for tokens still live, unless <c>dropPrevious</c> (a validator then meets an unknown <c>kid</c>).
+    /// </summary>
+    public static Results<Ok<IReadOnlyList<RotatedKey>>, NotFound<OAuthError>> RotateKeys(
+        RotateKeysRequest? request, EmulatorDirectory directory, AccessTokenKeys keys, ILogger<AccessTokenKeys> logger)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(keys);
+        IEnumerable<Org> orgs = directory.Orgs;
+        if (request?.OrgId is { } orgId)
+        {
+            if (directory.FindOrg(orgId) is not { } org)
+            {
+                return TypedResults.NotFound(new OAuthError("unknown_org", "no such org id"));
+            }
+
+            orgs = [org];
+        }
+
+        var dropPrevious = request?.DropPrevious ?? false;
+        IReadOnlyList<RotatedKey> rotated = [.. orgs.Select(org => new RotatedKey(org.Id18, keys.Rotate(org, dropPrevious).Kid))];
+        Log.JwtKeysRotated(logger, rotated.Count, dropPrevious);
+        return TypedResults.Ok(rotated);
     }
 
     public static NoContent Reset([AsParameters] ResetServices services)

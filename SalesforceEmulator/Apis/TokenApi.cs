@@ -195,7 +195,7 @@ public static class TokenApi
     /// <summary>
     /// The JWT-bearer grant: an RS256 assertion signed with the key of the app's certificate, <c>iss</c> = client id,
     /// <c>sub</c> = username, <c>aud</c> = the login host (or the site's URL), <c>exp</c> in the future. No refresh token,
-    /// and no <c>signature</c> or <c>issued_at</c> (protocol doc §3).
+    /// and no <c>signature</c> or <c>issued_at</c> (help article xcloud.remoteaccess_oauth_jwt_flow).
     /// </summary>
     private static GrantResult JwtBearerGrant(HttpRequest http, OAuthRequest request, TokenServices services)
     {

@@ -25,6 +25,7 @@ public static class Extensions
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultStore>();
         services.AddSingleton<SigningKey>();
+        services.AddSingleton<AccessTokenKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<LoginRateLimit>();
         services.AddSingleton<LoginSessionStore>();

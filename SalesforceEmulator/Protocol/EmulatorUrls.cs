@@ -22,6 +22,12 @@ public sealed class EmulatorUrls(IOptions<EmulatorOptions> options)
         return org.InstanceUrl ?? _instanceUrl ?? LoginBase(request);
     }
 
+    /// <summary>True when two base URLs name the same scheme, host, port and path (case of scheme and host, a trailing slash aside).</summary>
+    public static bool SameBase(string a, string b) =>
+        Uri.TryCreate(a.TrimEnd('/'), UriKind.Absolute, out var x)
+        && Uri.TryCreate(b.TrimEnd('/'), UriKind.Absolute, out var y)
+        && Uri.Compare(x, y, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.Ordinal) == 0;
+
     /// <summary><c>{loginBase}/id/{org18}/{user18}</c>.</summary>
     public static string IdentityUrl(string loginBase, User user)
     {

@@ -15,7 +15,8 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("issued_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IssuedAt,
     [property: JsonPropertyName("sfdc_community_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityUrl = null,
-    [property: JsonPropertyName("sfdc_community_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityId = null);
+    [property: JsonPropertyName("sfdc_community_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SfdcCommunityId = null,
+    [property: JsonPropertyName("token_format"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenFormat = null);
 
 /// <summary>An OAuth error body.</summary>
 public sealed record OAuthError(
@@ -65,7 +66,7 @@ public sealed record IdentityStatus(
 /// <summary>An empty <c>address</c> object, as Salesforce sends for a user without one.</summary>
 public sealed record Address;
 
-/// <summary>The identity service's answer (§5 of the protocol doc).</summary>
+/// <summary>The identity service's answer (help article xcloud.remoteaccess_using_openid; the Mobile SDK for Android's OAuth2 test fixture).</summary>
 public sealed record IdentityResponse(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("asserted_user")] bool AssertedUser,
@@ -98,7 +99,7 @@ public sealed record IdentityResponse(
     [property: JsonPropertyName("last_modified_date")] string LastModifiedDate,
     [property: JsonPropertyName("is_app_installed")] bool IsAppInstalled);
 
-/// <summary>The OIDC userinfo answer (§4 of the protocol doc).</summary>
+/// <summary>The OIDC userinfo answer (help article xcloud.remoteaccess_using_userinfo_endpoint).</summary>
 public sealed record UserInfoResponse(
     [property: JsonPropertyName("sub")] string Sub,
     [property: JsonPropertyName("user_id")] string UserId,
@@ -194,6 +195,16 @@ public sealed record FaultRequest(
     [property: JsonPropertyName("count")] int? Count,
     [property: JsonPropertyName("retryAfterSeconds")] int? RetryAfterSeconds = null);
 
+/// <summary>The body of <c>POST /_emulator/jwt-keys/rotate</c>: one org (all when null), and whether its older keys go.</summary>
+public sealed record RotateKeysRequest(
+    [property: JsonPropertyName("orgId")] string? OrgId,
+    [property: JsonPropertyName("dropPrevious")] bool DropPrevious = false);
+
+/// <summary>One org's new signing key, as <c>POST /_emulator/jwt-keys/rotate</c> reports it.</summary>
+public sealed record RotatedKey(
+    [property: JsonPropertyName("orgId")] string OrgId,
+    [property: JsonPropertyName("kid")] string Kid);
+
 /// <summary>The body of <c>POST /_emulator/rate-limit</c>: refuse that many logins, or all of them until cleared when null.</summary>
 public sealed record RateLimitRequest([property: JsonPropertyName("count")] int? Count);
 
@@ -222,6 +233,8 @@ public sealed record ExpireResult([property: JsonPropertyName("expired")] int Ex
 [JsonSerializable(typeof(Fault))]
 [JsonSerializable(typeof(ExpireResult))]
 [JsonSerializable(typeof(RateLimitRequest))]
+[JsonSerializable(typeof(RotateKeysRequest))]
+[JsonSerializable(typeof(IReadOnlyList<RotatedKey>))]
 [JsonSerializable(typeof(ActiveFlagRequest))]
 [JsonSerializable(typeof(IReadOnlyList<RecordedRequest>))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

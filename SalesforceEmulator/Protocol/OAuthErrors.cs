@@ -1,6 +1,6 @@
 namespace SalesforceEmulator.Protocol;
 
-/// <summary>Salesforce's OAuth error codes and descriptions, word for word (protocol doc §2 and §3).</summary>
+/// <summary>Salesforce's OAuth error codes and descriptions, word for word (help article xcloud.remoteaccess_oauth_flow_errors and the Mobile SDKs' OAuthErrorCode).</summary>
 public static class OAuthErrors
 {
     public static readonly OAuthError InvalidClientId = new("invalid_client_id", "client identifier invalid");

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace SalesforceEmulator.Protocol;
@@ -9,24 +8,11 @@ public sealed class SigningKey : IDisposable
 {
     private readonly RSA _rsa = RSA.Create(2048);
 
-    public JsonWebKeySet Jwks()
-    {
-        var parameters = _rsa.ExportParameters(includePrivateParameters: false);
-        return new JsonWebKeySet(
-        [
-            new JsonWebKey("RSA", Base64Url(parameters.Modulus!), Base64Url(parameters.Exponent!), "RS256", "sig", EmulatorDefaults.SigningKeyId),
-        ]);
-    }
+    public JsonWebKey Jwk() => Jws.PublicJwk(_rsa, EmulatorDefaults.SigningKeyId);
 
-    /// <summary>Signs <paramref name="payload"/> as a compact RS256 JWT with Salesforce's header.</summary>
-    public string Sign(JsonObject payload)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        var header = new JsonObject { ["kid"] = EmulatorDefaults.SigningKeyId, ["typ"] = "JWT", ["alg"] = "RS256" };
-        var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
-        var signature = _rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{signingInput}.{Base64Url(signature)}";
-    }
+    /// <summary>Signs <paramref name="payload"/> as a compact RS256 JWT with Salesforce's id_token header.</summary>
+    public string Sign(JsonObject payload) =>
+        Jws.SignRs256(new JsonObject { ["kid"] = EmulatorDefaults.SigningKeyId, ["typ"] = "JWT", ["alg"] = "RS256" }, payload, _rsa);
 
     /// <summary>True when <paramref name="jwt"/> is an RS256 JWS this key signed (an id_token the emulator issued).</summary>
     public bool HasSigned(JwtAssertion jwt)
@@ -37,6 +23,5 @@ public sealed class SigningKey : IDisposable
 
     public void Dispose() => _rsa.Dispose();
 
-    public static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Base64Url(ReadOnlySpan<byte> bytes) => Jws.Base64Url(bytes);
 }

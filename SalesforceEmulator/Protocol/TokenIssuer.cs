@@ -8,7 +8,7 @@ using SalesforceEmulator.State;
 namespace SalesforceEmulator.Protocol;
 
 /// <summary>Issues tokens for a grant and shapes the token endpoint's answer as Salesforce does.</summary>
-public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptions<EmulatorOptions> options)
+public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, AccessTokenKeys accessTokenKeys, IOptions<EmulatorOptions> options)
 {
     public const string BearerTokenType = "Bearer";
 
@@ -27,7 +27,11 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
         ArgumentNullException.ThrowIfNull(app);
         var settings = options.Value;
         var refresh = withRefreshToken ? tokens.IssueRefreshToken(grant, settings.RefreshTokenLifetime, family) : null;
-        var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family, introspectable: !asSessionId);
+        // An app with JWT-based access tokens gets them from every flow (help article xcloud.jwt_access_tokens).
+        Func<DateTimeOffset, DateTimeOffset, string>? jwt = app.JwtAccessTokens
+            ? (issuedAt, expiresAt) => JwtAccessToken.Create(grant, issuedAt, expiresAt, accessTokenKeys.Current(grant.User.Org))
+            : null;
+        var access = tokens.IssueAccessToken(grant, settings.AccessTokenLifetime, refresh?.Family ?? family, introspectable: !asSessionId, jwt);
         var id = EmulatorUrls.IdentityUrl(grant.LoginBase, grant.User);
         var issuedAt = access.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var idToken = withIdToken && Scopes.Contains(grant.Scope, "openid") ? CreateIdToken(grant, access, id) : null;
@@ -42,7 +46,9 @@ public sealed class TokenIssuer(TokenStore tokens, SigningKey signingKey, IOptio
             BearerTokenType,
             withSignature ? issuedAt : null,
             grant.Site is null ? null : grant.LoginBase,
-            grant.Site?.Id18);
+            grant.Site?.Id18,
+            // [reported: forcedotcom agents SDK types] a JWT-based token is announced so.
+            app.JwtAccessTokens ? JwtAccessToken.Format : null);
     }
 
     /// <summary>Base64(HMAC-SHA256(key = client secret, message = id + issued_at)).</summary>

@@ -51,7 +51,7 @@ public static class UserRecords
                 return (null, NoSuchColumn(query, whereField));
             }
 
-            if (Filter(query, whereField, name, query.WhereValue!) is { Error: { } error })
+            if (FilterError(query, whereField, name, query.WhereValue!) is { } error)
             {
                 return (null, error);
             }
@@ -82,24 +82,24 @@ public static class UserRecords
     private static RestError NoSuchColumn(SoqlQuery query, SoqlName field) => Soql.Error(query.Text, field.Column, "INVALID_FIELD",
         $"No such column '{field.Name}' on entity '{SObjectName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.");
 
-    /// <summary>Checks the literal's type against the field's.</summary>
-    private static (bool Ok, RestError? Error) Filter(SoqlQuery query, SoqlName field, string name, SoqlLiteral value)
+    /// <summary>The error when the literal's type does not fit the field's, or an Id literal is not an id; null when it fits.</summary>
+    private static RestError? FilterError(SoqlQuery query, SoqlName field, string name, SoqlLiteral value)
     {
         if (BooleanFields.Contains(name))
         {
             return value is { Quoted: false, Text: var b } && (b.Equals("true", StringComparison.OrdinalIgnoreCase) || b.Equals("false", StringComparison.OrdinalIgnoreCase))
-                ? (true, null)
-                : (false, Soql.Error(query.Text, field.Column, "INVALID_FIELD", $"value of filter criterion for field '{name}' must be of type boolean and should not be enclosed in quotes"));
+                ? null
+                : Soql.Error(query.Text, field.Column, "INVALID_FIELD", $"value of filter criterion for field '{name}' must be of type boolean and should not be enclosed in quotes");
         }
 
         if (!value.Quoted)
         {
-            return (false, Soql.Error(query.Text, field.Column, "INVALID_FIELD", $"value of filter criterion for field '{name}' must be of type string and should be enclosed in quotes"));
+            return Soql.Error(query.Text, field.Column, "INVALID_FIELD", $"value of filter criterion for field '{name}' must be of type string and should be enclosed in quotes");
         }
 
         return name == "Id" && !SalesforceId.IsValid(value.Text, "")
-            ? (false, Soql.Error(query.Text, field.Column, "INVALID_QUERY_FILTER_OPERATOR", $"invalid ID field: {value.Text}"))
-            : (true, null);
+            ? Soql.Error(query.Text, field.Column, "INVALID_QUERY_FILTER_OPERATOR", $"invalid ID field: {value.Text}")
+            : null;
     }
 
     private static bool Matches(User user, string name, SoqlLiteral value) => name switch

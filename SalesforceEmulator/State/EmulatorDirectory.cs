@@ -29,7 +29,8 @@ public sealed record ConnectedApp(
     string? ClientCredentialsUser,
     RSA? JwtKey,
     IReadOnlyList<string> PreApprovedUsers,
-    IReadOnlyList<string> PostLogoutRedirectUrls);
+    IReadOnlyList<string> PostLogoutRedirectUrls,
+    bool JwtAccessTokens);
 
 /// <summary>A user of an org.</summary>
 public sealed record User(
@@ -107,7 +108,8 @@ public sealed class EmulatorDirectory
                 string.IsNullOrEmpty(app.ClientCredentialsUser) ? null : app.ClientCredentialsUser,
                 string.IsNullOrEmpty(app.JwtCertificate) ? null : JwtKeyLoader.Load(app.JwtCertificate, out _),
                 [.. app.PreApprovedUsers],
-                [.. logoutTargets.SelectMany(SplitList)]);
+                [.. logoutTargets.SelectMany(SplitList)],
+                app.JwtAccessTokens || (isDefault && o.JwtAccessTokens));
         }
 
         var defaultUser = new UserOptions

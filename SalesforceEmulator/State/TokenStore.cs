@@ -55,13 +55,17 @@ public sealed class TokenStore(TimeProvider time)
     private readonly Dictionary<string, AccessTokenRecord> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefreshTokenRecord> _refreshTokens = new(StringComparer.Ordinal);
 
-    public AccessTokenRecord IssueAccessToken(TokenGrant grant, TimeSpan lifetime, string? family, bool introspectable = true)
+    /// <summary>
+    /// Issues an access token: an opaque one, or the one <paramref name="mint"/> makes from its issue and expiry times (a JWT).
+    /// Either way the token's record decides whether it is live, so revocation and expiry apply to both.
+    /// </summary>
+    public AccessTokenRecord IssueAccessToken(TokenGrant grant, TimeSpan lifetime, string? family, bool introspectable = true, Func<DateTimeOffset, DateTimeOffset, string>? mint = null)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var now = time.GetUtcNow();
         var record = new AccessTokenRecord
         {
-            Token = TokenGenerator.NewAccessToken(grant.User.Org.Id15),
+            Token = mint?.Invoke(now, now + lifetime) ?? TokenGenerator.NewAccessToken(grant.User.Org.Id15),
             Introspectable = introspectable,
             ClientId = grant.ClientId,
             User = grant.User,
