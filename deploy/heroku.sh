@@ -172,6 +172,13 @@ new_key_ring_certificate() {
     | openssl base64 -A
 }
 
+# The host name of a URL: scheme, port and path dropped.
+host_of() {
+  local rest=${1#*://}
+  rest=${rest%%/*}
+  printf '%s' "${rest%%:*}"
+}
+
 app_exists() { [[ $DRY_RUN -eq 0 ]] && heroku apps:info -a "$1" >/dev/null 2>&1; }
 
 config_get() { query "" heroku config:get "$1" -a "$2"; }
@@ -298,6 +305,11 @@ auth_vars=(
   "DataProtection__Certificate=$KEY_RING_CERTIFICATE"
   Salesforce__PasswordFlow=Disabled
 )
+# In production the AuthService answers only its redirect URI's host; its herokuapp.com name (the ResourceService's
+# AUTH_SERVICE_URL, the smoke test) must be allowed too when the callback is on a custom domain.
+if [[ $(host_of "$REDIRECT_URI") != "$(host_of "$AUTH_URL")" ]]; then
+  auth_vars+=("AllowedHosts=$(host_of "$AUTH_URL")")
+fi
 if [[ $ALLOW_ANY_ORG -eq 1 ]]; then
   auth_vars+=(Salesforce__AllowAnyOrg=true)
 else

@@ -104,6 +104,17 @@ public sealed partial class DeployScriptTests
         Assert.Contains("openssl req -x509 -newkey rsa:3072", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CallbackOnACustomDomainKeepsTheAppsOwnHostAllowed()
+    {
+        var onCustomDomain = await RunDryAsync(["--allowed-org-ids", "00D5g000004ABCD", "--redirect-uri", "https://id.acme.example/oauth2/success"]);
+        var (onAppDomain, _) = await DryRunAsync();
+
+        Assert.True(onCustomDomain.ExitCode == 0, onCustomDomain.Output);
+        Assert.Contains("AllowedHosts=acme-auth.herokuapp.com", onCustomDomain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedHosts=", onAppDomain, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Output, string[] Secrets)> DryRunAsync()
     {
         string[] secrets = [Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16))];
