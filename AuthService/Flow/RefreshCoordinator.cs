@@ -29,7 +29,10 @@ public sealed partial class RefreshCoordinator(
     /// <summary>Longer than a Salesforce call may take (3 s), so a live winner never loses its lock.</summary>
     private static readonly TimeSpan LockLifetime = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a refresh's answer is shared: waiters poll every 50 ms, so seconds cover them on a busy machine.</summary>
+    /// <summary>
+    /// How long a refresh's answer is shared: waiters poll every 50 ms, so seconds cover them on a busy machine (and
+    /// any clock difference between instances, which read the winner's deadline with their own clock).
+    /// </summary>
     public static readonly TimeSpan ShareWindow = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan WaitForWinner = TimeSpan.FromSeconds(8);
