@@ -13,6 +13,7 @@ var authService = builder.AddProject<Projects.AuthService>("authservice")
     .WithReplicas(builder.Configuration.GetValue("AuthService:Replicas", 1))
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
+    .WithKeyRingCertificate()
     .WithServiceLogLevel()
     .WithHttpHealthCheck("/health");
 

@@ -8,7 +8,7 @@ internal static class SalesforceExtensions
 
     /// <summary>
     /// Connects the AuthService to Salesforce. With real connected-app parameters
-    /// (<c>Parameters:salesforce-client-id</c> and the others, e.g. from user secrets) the emulator is not
+    /// (<c>Parameters:salesforce-client-id</c>, <c>salesforce-allowed-org-ids</c> and the others, e.g. from user secrets) the emulator is not
     /// started; otherwise the SalesforceEmulator runs as <paramref name="name"/> and the AuthService uses it
     /// in local mode. Publish mode always describes the real connection: the emulator is a development tool.
     /// </summary>
@@ -20,7 +20,9 @@ internal static class SalesforceExtensions
                 .WithEnvironment("Salesforce__LoginUrl", builder.AddParameter("salesforce-login-url", "https://login.salesforce.com", publishValueAsDefault: true))
                 .WithEnvironment("Salesforce__ClientId", builder.AddParameter("salesforce-client-id"))
                 .WithEnvironment("Salesforce__ClientSecret", builder.AddParameter("salesforce-client-secret", secret: true))
-                .WithEnvironment("Salesforce__RedirectUri", builder.AddParameter("salesforce-redirect-uri"));
+                .WithEnvironment("Salesforce__RedirectUri", builder.AddParameter("salesforce-redirect-uri"))
+                // The AuthService runs in Production here, which refuses to start without the orgs whose tokens it accepts.
+                .WithEnvironment("Salesforce__AllowedOrgIds", builder.AddParameter("salesforce-allowed-org-ids"));
             return;
         }
 

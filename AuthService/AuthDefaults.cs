@@ -31,8 +31,8 @@ public static class AuthDefaults
     /// <summary>How long a started login may take before its state and verifier are forgotten.</summary>
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
-    /// <summary>Salesforce codes live about 15 minutes; the verifier bound to one need not outlive it.</summary>
-    public static readonly TimeSpan CodeVerifierLifetime = TimeSpan.FromMinutes(15);
+    /// <summary>Salesforce codes live about 15 minutes; the one-time handle standing for one need not outlive it.</summary>
+    public static readonly TimeSpan CodeHandleLifetime = TimeSpan.FromMinutes(15);
 
     /// <summary>Longest token accepted: Salesforce opaque tokens are ~112 characters, JWT-based ones longer.</summary>
     public const int MaxTokenLength = 4096;

@@ -15,7 +15,8 @@ public static class RedisKeys
 
     public static string State(string state) => $"{Version}:state:{Sha256Hex(state)}";
 
-    public static string CodeVerifier(string code) => $"{Version}:code:{Sha256Hex(code)}";
+    /// <summary>The one-time handle the callback answers, standing for Salesforce's code and its PKCE verifier.</summary>
+    public static string CodeHandle(string handle) => $"{Version}:handle:{Sha256Hex(handle)}";
 
     /// <summary>The lock and the shared result of one refresh token's refresh.</summary>
     public static string Refresh(string refreshToken) => $"{Version}:refresh:{Sha256Hex(refreshToken)}";

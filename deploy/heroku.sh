@@ -32,7 +32,10 @@ Options:
                          https://test.salesforce.com for sandboxes, or your My Domain URL)
   --redirect-uri URL     callback registered in the connected app
                          (default: the auth app's web URL + oauth2/success)
-  --allowed-org-ids IDS  comma-separated org IDs whose tokens are accepted (optional)
+  --allowed-org-ids IDS  comma-separated org IDs whose tokens are accepted (your org's ID: Setup ->
+                         Company Information); required unless the auth app has them already
+  --allow-any-org        accept tokens of any org whose users can use the connected app, on purpose
+                         (instead of --allowed-org-ids)
   --builder TOOL         docker (default; needs buildx) or buildah
   --skip-build           configure the apps only: no build, push or release
   --dry-run              print every command instead of running it (secrets shown as <redacted>)
@@ -43,11 +46,14 @@ Secrets come from the environment, never from the command line (which `ps` shows
   CLIENT_SECRET_ID       the connected app's consumer secret (kept from the app when unset)
   INTERNAL_API_KEY       the key the ResourceService presents to the AuthService
                          (kept from the auth app when unset, else generated: openssl rand -hex 32)
+The certificate that encrypts the AuthService's Data Protection keys in Redis (DataProtection__Certificate)
+is kept from the auth app, else generated with openssl: a self-signed RSA key, never written to disk.
 
 Needs: the heroku CLI (logged in), openssl, curl, and docker with buildx or buildah.
 
 Example:
-  CLIENT_ID=3MVG9... CLIENT_SECRET_ID=... deploy/heroku.sh --prefix acme-identity --region eu
+  CLIENT_ID=3MVG9... CLIENT_SECRET_ID=... deploy/heroku.sh --prefix acme-identity --region eu \
+    --allowed-org-ids 00D5g000004ABCD
 EOF
 }
 
@@ -63,6 +69,7 @@ TEAM=""
 LOGIN_URL=https://login.salesforce.com
 REDIRECT_URI=""
 ALLOWED_ORG_IDS=""
+ALLOW_ANY_ORG=0
 BUILDER=docker
 SECRETS=()
 
@@ -83,6 +90,7 @@ while [[ $# -gt 0 ]]; do
     --login-url) need_value "$@"; LOGIN_URL=$2; shift 2 ;;
     --redirect-uri) need_value "$@"; REDIRECT_URI=$2; shift 2 ;;
     --allowed-org-ids) need_value "$@"; ALLOWED_ORG_IDS=$2; shift 2 ;;
+    --allow-any-org) ALLOW_ANY_ORG=1; shift ;;
     --builder) need_value "$@"; BUILDER=$2; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
@@ -97,6 +105,7 @@ done
 [[ -n $REDIS_ADDON ]] || REDIS_ADDON=$AUTH_APP-redis
 [[ $BUILDER == docker || $BUILDER == buildah ]] || die "--builder must be docker or buildah"
 [[ $LOGIN_URL == https://* ]] || die "--login-url must be an https URL"
+[[ $ALLOW_ANY_ORG -eq 0 || -z $ALLOWED_ORG_IDS ]] || die "--allowed-org-ids and --allow-any-org exclude each other"
 
 # Quotes an argument for display only when the shell would need it.
 shell_word() {
@@ -152,6 +161,22 @@ redact() {
     text=${text//"$secret"/<redacted>}
   done
   printf '%s' "$text"
+}
+
+# A self-signed RSA certificate with its key as base64 PKCS#12 (no password: the config var is the secret),
+# for the AuthService's key ring. Piped from openssl to openssl, so the private key never touches the disk.
+new_key_ring_certificate() {
+  openssl req -x509 -newkey rsa:3072 -sha256 -days 3650 -nodes -subj "/CN=AuthService key ring" \
+    -keyout - -out - 2>/dev/null \
+    | openssl pkcs12 -export -passout pass: \
+    | openssl base64 -A
+}
+
+# The host name of a URL: scheme, port and path dropped.
+host_of() {
+  local rest=${1#*://}
+  rest=${rest%%/*}
+  printf '%s' "${rest%%:*}"
 }
 
 app_exists() { [[ $DRY_RUN -eq 0 ]] && heroku apps:info -a "$1" >/dev/null 2>&1; }
@@ -249,7 +274,24 @@ fi
 [[ -n $CLIENT_SECRET_ID ]] || die "set CLIENT_SECRET_ID to the connected app's consumer secret"
 [[ -n $INTERNAL_API_KEY ]] || INTERNAL_API_KEY=$(openssl rand -hex 32)
 [[ ${#INTERNAL_API_KEY} -ge 16 ]] || die "INTERNAL_API_KEY must have at least 16 characters"
-SECRETS=("$CLIENT_SECRET_ID" "$INTERNAL_API_KEY")
+# A new certificate would make the keys in Redis unreadable (a login in progress starts again): keep the app's.
+KEY_RING_CERTIFICATE=$(config_get DataProtection__Certificate "$AUTH_APP")
+if [[ -z $KEY_RING_CERTIFICATE ]]; then
+  if [[ $DRY_RUN -eq 1 ]]; then
+    printf '+ openssl req -x509 -newkey rsa:3072 ... | openssl pkcs12 -export ... | openssl base64 -A   (new key-ring certificate)\n'
+    KEY_RING_CERTIFICATE=generated-on-a-real-run
+  else
+    KEY_RING_CERTIFICATE=$(new_key_ring_certificate)
+  fi
+fi
+[[ -n $KEY_RING_CERTIFICATE ]] || die "openssl could not make the key-ring certificate"
+SECRETS=("$CLIENT_SECRET_ID" "$INTERNAL_API_KEY" "$KEY_RING_CERTIFICATE")
+
+# Production refuses to start without the orgs whose tokens it accepts, unless any org is allowed on purpose.
+if [[ $ALLOW_ANY_ORG -eq 0 ]]; then
+  ALLOWED_ORG_IDS=${ALLOWED_ORG_IDS:-$(config_get Salesforce__AllowedOrgIds "$AUTH_APP")}
+  [[ -n $ALLOWED_ORG_IDS ]] || die "name the orgs whose tokens are accepted: --allowed-org-ids 00D... (or --allow-any-org)"
+fi
 
 # The images set ASPNETCORE_FORWARDEDHEADERS_ENABLED too; the config var keeps it on for images built otherwise.
 auth_vars=(
@@ -260,9 +302,19 @@ auth_vars=(
   "CLIENT_SECRET_ID=$CLIENT_SECRET_ID"
   "REDIRECT_URI=$REDIRECT_URI"
   "INTERNAL_API_KEY=$INTERNAL_API_KEY"
+  "DataProtection__Certificate=$KEY_RING_CERTIFICATE"
   Salesforce__PasswordFlow=Disabled
 )
-[[ -z $ALLOWED_ORG_IDS ]] || auth_vars+=("Salesforce__AllowedOrgIds=$ALLOWED_ORG_IDS")
+# In production the AuthService answers only its redirect URI's host; its herokuapp.com name (the ResourceService's
+# AUTH_SERVICE_URL, the smoke test) must be allowed too when the callback is on a custom domain.
+if [[ $(host_of "$REDIRECT_URI") != "$(host_of "$AUTH_URL")" ]]; then
+  auth_vars+=("AllowedHosts=$(host_of "$AUTH_URL")")
+fi
+if [[ $ALLOW_ANY_ORG -eq 1 ]]; then
+  auth_vars+=(Salesforce__AllowAnyOrg=true)
+else
+  auth_vars+=("Salesforce__AllowedOrgIds=$ALLOWED_ORG_IDS" Salesforce__AllowAnyOrg=false)
+fi
 run_quiet heroku config:set -a "$AUTH_APP" "${auth_vars[@]}"
 run_quiet heroku config:set -a "$RESOURCE_APP" \
   ASPNETCORE_ENVIRONMENT=Production \

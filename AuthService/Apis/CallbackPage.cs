@@ -5,10 +5,14 @@ namespace AuthService.Apis;
 /// <summary>What a person sees after logging in: the code, and the curl line that exchanges it.</summary>
 internal static class CallbackPage
 {
-    public static string Render(string code, string baseUrl)
+    /// <summary>
+    /// The curl line names this service as the configured <paramref name="redirectUri"/> does, never as the request's
+    /// Host header does: a forged Host must not turn the page into an instruction to send the code elsewhere.
+    /// </summary>
+    public static string Render(string code, Uri redirectUri)
     {
         var html = HtmlEncoder.Default;
-        var curl = $"curl -X POST {baseUrl}/oauth2/token --data-urlencode \"code={code}\"";
+        var curl = $"curl -X POST {redirectUri.GetLeftPart(UriPartial.Authority)}/oauth2/token --data-urlencode \"code={code}\"";
         return $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Logged in</title>
@@ -16,7 +20,7 @@ internal static class CallbackPage
             pre{background:#f3f3f3;padding:1rem;border-radius:.3rem;white-space:pre-wrap;word-break:break-all}</style>
             </head><body>
             <h1>Logged in with Salesforce</h1>
-            <p>Your authorization code, good for one exchange within 15 minutes:</p>
+            <p>Your code, good for one exchange here within 15 minutes:</p>
             <pre id="code">{{html.Encode(code)}}</pre>
             <p>Exchange it for an access token:</p>
             <pre id="curl">{{html.Encode(curl)}}</pre>

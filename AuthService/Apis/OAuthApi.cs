@@ -102,6 +102,7 @@ internal static class OAuthApi
         HttpContext context,
         LoginFlowStore store,
         StateCookie cookie,
+        IOptions<SalesforceOptions> options,
         string? code,
         string? state,
         string? error,
@@ -137,27 +138,34 @@ internal static class OAuthApi
             return Errors.BadRequest("invalid_request", "The callback has no code; start again at /oauth2/authorize.");
         }
 
-        await store.BindCodeAsync(code, verifier);
+        // Salesforce's code stays here: the browser gets a one-time handle that only /oauth2/token redeems.
+        var handle = await store.IssueHandleAsync(code, verifier);
         if (WelcomeApi.WantsHtml(context.Request))
         {
             context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-            return TypedResults.Content(CallbackPage.Render(code, $"{context.Request.Scheme}://{context.Request.Host}"), "text/html; charset=utf-8");
+            return TypedResults.Content(CallbackPage.Render(handle, options.Value.RedirectUri!), "text/html; charset=utf-8");
         }
 
-        return TypedResults.Ok(new CodeResponse(code));
+        return TypedResults.Ok(new CodeResponse(handle));
     }
 
     private static async Task<IResult> ExchangeCode(HttpContext context, LoginFlowStore store, SalesforceClient salesforce, TokenFamilies families)
     {
-        var code = await RequestParameters.ReadAsync(context.Request, "code", queryToo: true);
-        if (string.IsNullOrEmpty(code))
+        var handle = await RequestParameters.ReadAsync(context.Request, "code", queryToo: true);
+        if (string.IsNullOrEmpty(handle))
         {
             return Errors.BadRequest("invalid_request", "Send the code from /oauth2/success as 'code' (query or form).");
         }
 
-        // A code that did not come through our callback has no verifier; Salesforce then refuses it if PKCE was used.
-        var verifier = await store.TakeCodeVerifierAsync(code);
-        return await TokenResultAsync(context, families, await salesforce.ExchangeCodeAsync(code, verifier, context.RequestAborted));
+        // Only what our callback answered is redeemable, once: a Salesforce code from a URL or from another flow never reaches Salesforce.
+        if (await store.RedeemHandleAsync(handle) is not { } grant)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Errors.BadRequest("invalid_grant",
+                "The code is unknown, expired or already used: send the code /oauth2/success answered, once, within 15 minutes, or start again at /oauth2/authorize.");
+        }
+
+        return await TokenResultAsync(context, families, await salesforce.ExchangeCodeAsync(grant.Code, grant.CodeVerifier, context.RequestAborted));
     }
 
     private static async Task<IResult> PasswordLogin(HttpContext context, SalesforceClient salesforce, PasswordSessions sessions, IOptions<SalesforceOptions> options)
@@ -217,7 +225,8 @@ internal static class OAuthApi
         return await TokenResultAsync(context, families, await coordinator.RefreshAsync(refreshToken, context.RequestAborted), refreshedFrom: refreshToken);
     }
 
-    private static async Task<IResult> Revoke(HttpContext context, SalesforceClient salesforce, TokenValidator validator, TokenFamilies families, AuthMetrics metrics)
+    private static async Task<IResult> Revoke(
+        HttpContext context, SalesforceClient salesforce, TokenValidator validator, TokenFamilies families, RefreshCoordinator refreshes, AuthMetrics metrics)
     {
         var token = await RequestParameters.ReadAsync(context.Request, "token");
         if (string.IsNullOrEmpty(token))
@@ -240,6 +249,8 @@ internal static class OAuthApi
             // Refuse the token here even if Salesforce could not be reached: the caller asked for it dead.
             // Revoking a refresh token revokes its access tokens at Salesforce, so theirs go too.
             await validator.RevokeAsync(token, await families.MembersAsync(token));
+            // A refresh answer shared a moment ago must not hand out tokens the caller just asked to kill.
+            await refreshes.ForgetAsync(token);
         }
 
         return TypedResults.Ok();

@@ -1,11 +1,7 @@
 using AuthService.Flow;
 using AuthService.Salesforce;
 using AuthService.Tokens;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AuthService;
 
@@ -23,7 +19,8 @@ internal static class Extensions
 
         builder.Services.AddOptions<SalesforceOptions>()
             .BindConfiguration(SalesforceOptions.SectionName)
-            .PostConfigure<IConfiguration>((options, configuration) => options.ApplyLocalModeDefaults(DotEnv.IsLocal(configuration)))
+            .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
+                options.ApplyHostingDefaults(DotEnv.IsLocal(configuration), Deployment.IsDeployed(environment, configuration)))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SalesforceOptions>, SalesforceOptionsValidator>();
 
@@ -39,11 +36,8 @@ internal static class Extensions
 
         builder.AddRedisFromEnvironment(AuthDefaults.RedisConnectionName, required: true);
 
-        // Keys in Redis with one application name: a cookie from one instance (or before a restart) opens on another.
-        builder.Services.AddDataProtection().SetApplicationName(AuthDefaults.DataProtectionApplicationName);
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IConnectionMultiplexer>((options, redis) => options.XmlRepository =
-                new RedisXmlRepository(() => redis.GetDatabase(), AuthDefaults.DataProtectionKeysRedisKey));
+        builder.AddSharedKeyRing();
+        builder.RestrictHostsWhenDeployed();
 
         builder.Services.AddSalesforceClient();
         builder.Services.AddHealthChecks().AddCheck<SalesforceHealthCheck>("salesforce");

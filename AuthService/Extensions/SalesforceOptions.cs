@@ -19,14 +19,20 @@ public sealed class SalesforceOptions
     /// <summary>Scopes asked for by the web-server flow.</summary>
     public string Scope { get; set; } = "api id refresh_token";
 
-    /// <summary>Optional comma-separated org IDs (15 or 18 characters) whose tokens are accepted.</summary>
+    /// <summary>Comma-separated org IDs (15 or 18 characters) whose tokens are accepted; required in production unless <see cref="AllowAnyOrg"/>.</summary>
     public string? AllowedOrgIds { get; set; }
+
+    /// <summary>True to accept tokens of any org whose users can use the connected app, said on purpose (production needs one or the other).</summary>
+    public bool AllowAnyOrg { get; set; }
 
     /// <summary><c>Enabled</c> or <c>Disabled</c>; when unset, enabled only in local mode.</summary>
     public PasswordFlow? PasswordFlow { get; set; }
 
     /// <summary>True when <c>SERVER_ENV=local</c>: the demo's query-string login is allowed against a loopback host.</summary>
     public bool LocalMode { get; private set; }
+
+    /// <summary>True when deployed: the Production environment outside local mode (see <see cref="Deployment"/>).</summary>
+    public bool Deployed { get; private set; }
 
     public IReadOnlySet<string> AllowedOrgs => _allowedOrgs ??= (AllowedOrgIds ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -40,9 +46,10 @@ public sealed class SalesforceOptions
 
     private IReadOnlySet<string>? _allowedOrgs;
 
-    internal void ApplyLocalModeDefaults(bool localMode)
+    internal void ApplyHostingDefaults(bool localMode, bool deployed)
     {
         LocalMode = localMode;
+        Deployed = deployed;
         PasswordFlow ??= localMode ? AuthService.PasswordFlow.Enabled : AuthService.PasswordFlow.Disabled;
     }
 
@@ -92,6 +99,12 @@ internal sealed class SalesforceOptionsValidator : IValidateOptions<SalesforceOp
                 failures.Add("Salesforce__AllowedOrgIds must list org IDs of 15 or 18 characters starting with 00D.");
                 break;
             }
+        }
+
+        // Without a list, a token of any org whose users may use the connected app is accepted: in production, only on purpose.
+        if (options.Deployed && options.AllowedOrgs.Count == 0 && !options.AllowAnyOrg)
+        {
+            failures.Add("Salesforce__AllowedOrgIds must be set in production (your org IDs, comma-separated), or Salesforce__AllowAnyOrg=true to accept tokens of any org on purpose.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -11,8 +11,10 @@ namespace AuthService.Flow;
 /// Makes concurrent refreshes of one refresh token, on any number of instances, cost one Salesforce
 /// call whose answer they all get. With refresh-token rotation a second call with the old token would
 /// look like reuse to Salesforce and revoke the whole family, so the losers never call: they wait for
-/// the winner's answer, which is kept (encrypted) in Redis for a minute. A network fault stores nothing,
-/// so a retry after it starts afresh with the same, still valid, refresh token.
+/// the winner's answer, which is kept (encrypted) in Redis for a few seconds only, long enough for the
+/// waiters to pick it up. A later call with the same token is a replay, not a concurrent refresh: it goes
+/// to Salesforce, whose reuse detection then sees it. A revoke forgets the answer at once. A network fault
+/// stores nothing, so a retry after it starts afresh with the same, still valid, refresh token.
 /// </summary>
 public sealed partial class RefreshCoordinator(
     IConnectionMultiplexer redis,
@@ -27,7 +29,12 @@ public sealed partial class RefreshCoordinator(
     /// <summary>Longer than a Salesforce call may take (3 s), so a live winner never loses its lock.</summary>
     private static readonly TimeSpan LockLifetime = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan ResultLifetime = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long a refresh's answer is shared: waiters poll every 50 ms, so seconds cover them on a busy machine (and
+    /// any clock difference between instances, which read the winner's deadline with their own clock).
+    /// </summary>
+    public static readonly TimeSpan ShareWindow = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan WaitForWinner = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
@@ -80,7 +87,7 @@ public sealed partial class RefreshCoordinator(
                     }
 
                     metrics.Refreshed(response.Error is null ? "refreshed" : "refused");
-                    await StoreResultAsync(resultKey, response);
+                    await StoreResultAsync(resultKey, lockKey, owner, response);
                     return response;
                 }
                 finally
@@ -98,6 +105,16 @@ public sealed partial class RefreshCoordinator(
         }
     }
 
+    /// <summary>
+    /// Forgets the shared answer and the lock of <paramref name="token"/>'s refresh: after a revoke, a refresh with it
+    /// goes to Salesforce (which refuses it), and a refresh in flight can no longer share what it gets.
+    /// </summary>
+    public Task ForgetAsync(string token)
+    {
+        var key = RedisKeys.Refresh(token);
+        return RunAsync(db => db.KeyDeleteAsync([$"{key}:result", $"{key}:lock"]));
+    }
+
     private async Task<TokenResponse?> ReadResultAsync(string resultKey)
     {
         var stored = await RunAsync(db => db.StringGetAsync(resultKey));
@@ -109,8 +126,10 @@ public sealed partial class RefreshCoordinator(
         try
         {
             var result = JsonSerializer.Deserialize(_protector.Unprotect((byte[])stored!), AuthJsonContext.Default.SharedRefreshResult);
-            return result?.Error is { } error ? TokenResponse.Failed(error)
-                : result?.Token is { } token ? TokenResponse.Succeeded(token)
+            // Redis's TTL ends it too; this clock is the one the service (and a test) controls.
+            return result is null || time.GetUtcNow() >= result.SharedUntil ? null
+                : result.Error is { } error ? TokenResponse.Failed(error)
+                : result.Token is { } token ? TokenResponse.Succeeded(token)
                 : null;
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or JsonException)
@@ -120,11 +139,19 @@ public sealed partial class RefreshCoordinator(
         }
     }
 
-    // The answer holds tokens: it is stored encrypted, so Redis never sees one in the clear.
-    private Task<bool> StoreResultAsync(string resultKey, TokenResponse response)
+    // The answer holds tokens: it is stored encrypted, so Redis never sees one in the clear. It is stored only while this
+    // call still holds the lock, so a revoke (which deletes the lock) during the call leaves nothing to share.
+    private Task<bool> StoreResultAsync(string resultKey, string lockKey, string owner, TokenResponse response)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new SharedRefreshResult(response.Token, response.Error), AuthJsonContext.Default.SharedRefreshResult);
-        return RunAsync(db => db.StringSetAsync(resultKey, _protector.Protect(json), ResultLifetime));
+        var shared = new SharedRefreshResult(response.Token, response.Error, time.GetUtcNow() + ShareWindow);
+        var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(shared, AuthJsonContext.Default.SharedRefreshResult));
+        return RunAsync(db =>
+        {
+            var transaction = db.CreateTransaction();
+            transaction.AddCondition(Condition.StringEqual(lockKey, owner));
+            _ = transaction.StringSetAsync(resultKey, payload, ShareWindow);
+            return transaction.ExecuteAsync();
+        });
     }
 
     private static async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command, IConnectionMultiplexer redis)
@@ -147,5 +174,5 @@ public sealed partial class RefreshCoordinator(
     private static partial void LogUnreadableResult(ILogger logger);
 }
 
-/// <summary>A refresh's answer as shared between instances (encrypted at rest).</summary>
-public sealed record SharedRefreshResult(JsonObject? Token, OAuthError? Error);
+/// <summary>A refresh's answer as shared between instances (encrypted at rest), until <see cref="SharedUntil"/>.</summary>
+public sealed record SharedRefreshResult(JsonObject? Token, OAuthError? Error, DateTimeOffset SharedUntil);

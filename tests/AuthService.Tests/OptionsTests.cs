@@ -48,13 +48,72 @@ public sealed class OptionsTests
         Assert.Contains(result.Failures!, f => f.StartsWith("Salesforce__AllowedOrgIds", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true, null, false, false)]
+    [InlineData(true, "00D5g000004ABCD", false, true)]
+    [InlineData(true, null, true, true)]
+    [InlineData(false, null, false, true)]
+    public void DeployedNeedsAnOrgAllowListOrAllowAnyOrgOnPurpose(bool deployed, string? allowedOrgIds, bool allowAnyOrg, bool valid)
+    {
+        var options = new SalesforceOptions
+        {
+            ClientId = "id",
+            ClientSecret = "secret",
+            RedirectUri = new Uri("https://auth.example.com/oauth2/success"),
+            AllowedOrgIds = allowedOrgIds,
+            AllowAnyOrg = allowAnyOrg,
+        };
+        options.ApplyHostingDefaults(localMode: false, deployed);
+
+        var result = new SalesforceOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.True(valid || result.Failures!.Single().StartsWith("Salesforce__AllowedOrgIds", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, false, "DataProtection__Certificate must be set")]
+    [InlineData(false, false, null)]
+    [InlineData(true, true, null)]
+    public void DeployedNeedsAKeyRingCertificate(bool deployed, bool withCertificate, string? failure)
+    {
+        var options = new KeyRingOptions { Deployed = deployed, Certificate = withCertificate ? TestCertificate.Base64Pfx : null };
+
+        var result = new KeyRingOptionsValidator().Validate(null, options);
+
+        Assert.Equal(failure is null, result.Succeeded);
+        Assert.True(failure is null || result.FailureMessage!.StartsWith(failure, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not base64 at all")]
+    [InlineData("bm90IGEgY2VydGlmaWNhdGU=")]
+    public void UnreadableCertificateIsRefusedEvenOutsideProduction(string certificate)
+    {
+        var result = new KeyRingOptionsValidator().Validate(null, new KeyRingOptions { Certificate = certificate });
+
+        Assert.StartsWith("DataProtection__Certificate must be a base64 PKCS#12", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CertificateWithAWrongPasswordIsRefused()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=t", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        var pfx = Convert.ToBase64String(certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "right"));
+
+        Assert.True(new KeyRingOptionsValidator().Validate(null, new KeyRingOptions { Certificate = pfx, CertificatePassword = "right" }).Succeeded);
+        Assert.True(new KeyRingOptionsValidator().Validate(null, new KeyRingOptions { Certificate = pfx, CertificatePassword = "wrong" }).Failed);
+    }
+
     [Fact]
     public void PasswordFlowIsOnlyOnByDefaultInLocalMode()
     {
         var local = new SalesforceOptions();
-        local.ApplyLocalModeDefaults(localMode: true);
+        local.ApplyHostingDefaults(localMode: true, deployed: false);
         var production = new SalesforceOptions();
-        production.ApplyLocalModeDefaults(localMode: false);
+        production.ApplyHostingDefaults(localMode: false, deployed: true);
 
         Assert.True(local.PasswordFlowEnabled);
         Assert.False(production.PasswordFlowEnabled);

@@ -45,6 +45,18 @@ public sealed class DashboardCommandTests(BrowserAppFixture fixture)
     }
 
     [Fact]
+    public async Task RotateJwtSigningKeyCommandPublishesANewKeyAndKeepsTheOldOnes()
+    {
+        var before = await PublishedKeyIdsAsync();
+
+        await ExecuteAsync("rotate-jwt-signing-key");
+
+        var after = await PublishedKeyIdsAsync();
+        Assert.Superset(before, after);
+        Assert.NotEmpty(after.Except(before));
+    }
+
+    [Fact]
     public async Task SlowCommandDelaysEverySalesforceCallByFiveSecondsUntilRestore()
     {
         using var emulator = fixture.CreateClient(Salesforce);
@@ -99,10 +111,24 @@ public sealed class DashboardCommandTests(BrowserAppFixture fixture)
         }));
     }
 
+    /// <summary>
+    /// Asks the emulator's UserInfo: a password-grant token is a Session ID that introspection calls inactive even when
+    /// it is live, as Salesforce's does; UserInfo answers 200 while it lives and 403 Bad_OAuth_Token after.
+    /// </summary>
     private async Task<bool> IsActiveAtSalesforceAsync(string token)
     {
-        using var response = await IntrospectAtSalesforceAsync(token);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean();
+        using var emulator = fixture.CreateClient(Salesforce);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/services/oauth2/userinfo");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await emulator.SendAsync(request);
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Forbidden, $"userinfo answered {(int)response.StatusCode}");
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private async Task<HashSet<string>> PublishedKeyIdsAsync()
+    {
+        using var emulator = fixture.CreateClient(Salesforce);
+        var keys = await emulator.GetFromJsonAsync<JsonElement>("/id/keys");
+        return [.. keys.GetProperty("keys").EnumerateArray().Select(key => key.GetProperty("kid").GetString()!)];
     }
 }

@@ -76,9 +76,56 @@ public sealed partial class DeployScriptTests
         Assert.Contains("aspire-manifest.json", section, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DryRunRefusesToDeployWithoutAnOrgListUnlessAnyOrgIsAllowedOnPurpose()
+    {
+        var refused = await RunDryAsync([]);
+        var anyOrg = await RunDryAsync(["--allow-any-org"]);
+        var both = await RunDryAsync(["--allow-any-org", "--allowed-org-ids", "00D5g000004ABCD"]);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--allowed-org-ids", refused.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("container:release", refused.Output, StringComparison.Ordinal);
+        Assert.True(anyOrg.ExitCode == 0, anyOrg.Output);
+        Assert.Contains("Salesforce__AllowAnyOrg=true", anyOrg.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Salesforce__AllowedOrgIds=", anyOrg.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, both.ExitCode);
+    }
+
+    [Fact]
+    public async Task DryRunSetsTheOrgListAndAGeneratedKeyRingCertificateWithoutPrintingIt()
+    {
+        var (output, _) = await DryRunAsync();
+
+        var authConfig = Assert.Single(output.Split('\n'), line => line.Contains("heroku config:set -a acme-auth", StringComparison.Ordinal));
+        Assert.Contains("Salesforce__AllowedOrgIds=00D5g000004ABCD", authConfig, StringComparison.Ordinal);
+        Assert.Contains("Salesforce__AllowAnyOrg=false", authConfig, StringComparison.Ordinal);
+        Assert.Contains("DataProtection__Certificate=<redacted>", authConfig, StringComparison.Ordinal);
+        Assert.Contains("openssl req -x509 -newkey rsa:3072", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallbackOnACustomDomainKeepsTheAppsOwnHostAllowed()
+    {
+        var onCustomDomain = await RunDryAsync(["--allowed-org-ids", "00D5g000004ABCD", "--redirect-uri", "https://id.acme.example/oauth2/success"]);
+        var (onAppDomain, _) = await DryRunAsync();
+
+        Assert.True(onCustomDomain.ExitCode == 0, onCustomDomain.Output);
+        Assert.Contains("AllowedHosts=acme-auth.herokuapp.com", onCustomDomain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedHosts=", onAppDomain, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Output, string[] Secrets)> DryRunAsync()
     {
         string[] secrets = [Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16))];
+        var result = await RunDryAsync(["--allowed-org-ids", "00D5g000004ABCD"], secrets);
+        Assert.True(result.ExitCode == 0, result.Output);
+        return (result.Output, secrets);
+    }
+
+    private static async Task<CommandResult> RunDryAsync(string[] options, string[]? secrets = null)
+    {
+        secrets ??= ["a-consumer-secret", "an-internal-api-key"];
         var environment = new Dictionary<string, string>
         {
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
@@ -86,9 +133,7 @@ public sealed partial class DeployScriptTests
             ["CLIENT_SECRET_ID"] = secrets[0],
             ["INTERNAL_API_KEY"] = secrets[1],
         };
-        var result = await Command.RunAsync("bash", [Script, "--prefix", "acme", "--dry-run"], Repository.Root, environment, ScriptTimeout);
-        Assert.True(result.ExitCode == 0, result.Output);
-        return (result.Output, secrets);
+        return await Command.RunAsync("bash", [Script, "--prefix", "acme", "--dry-run", .. options], Repository.Root, environment, ScriptTimeout);
     }
 
     [GeneratedRegex(@"\s(?<name>[A-Za-z_][A-Za-z0-9_]*)=")]

@@ -25,6 +25,9 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
     public const string EmulatorUsername = "demo@example.com";
     public const string EmulatorPassword = "demo-password";
 
+    /// <summary>The emulator's one org (SalesforceEmulator's defaults): production accepts only listed orgs.</summary>
+    public const string EmulatorOrgId = "00D5g000004ABCD";
+
     /// <summary>The platform Heroku runs images on; the Dockerfiles publish for <c>TARGETARCH</c>.</summary>
     private static readonly Dictionary<string, string> BuildArgs = new(StringComparer.Ordinal)
     {
@@ -50,6 +53,9 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
 
     public string InternalApiKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>The AuthService's key-ring certificate, made by deploy/heroku.sh's own generator.</summary>
+    public string KeyRingCertificate { get; private set; } = "";
+
     /// <summary>HOME of every AuthService process: it must stay empty, its Data Protection keys belong in Redis.</summary>
     public string AuthServiceHome => Path.Combine(_work, "home", "authservice");
 
@@ -64,8 +70,9 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
             // The two builds share nothing, so they run side by side.
             var auth = ImageBuild.RunAsync(Repository.PathTo("Dockerfile.auth"), Repository.Root, Path.Combine(_work, "auth"), BuildArgs);
             var resource = ImageBuild.RunAsync(Repository.PathTo("Dockerfile.resource"), Repository.Root, Path.Combine(_work, "resource"), BuildArgs);
-            await Task.WhenAll(auth, resource);
-            (_authImage, _resourceImage) = (await auth, await resource);
+            var certificate = NewKeyRingCertificateAsync();
+            await Task.WhenAll(auth, resource, certificate);
+            (_authImage, _resourceImage, KeyRingCertificate) = (await auth, await resource, await certificate);
 
             _redis = await TlsRedisServer.StartAsync(Path.Combine(_work, "redis"));
             _started.Add(_redis);
@@ -104,8 +111,11 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts one more AuthService dyno on the shared Redis; the fixture kills it at the end if the test does not.</summary>
-    public ServiceProcess StartAuthService(int? port = null)
+    /// <summary>
+    /// Starts one more AuthService dyno on the shared Redis; the fixture kills it at the end if the test does not.
+    /// <paramref name="configure"/> may change its config vars (remove one to see the dyno refuse to start).
+    /// </summary>
+    public ServiceProcess StartAuthService(int? port = null, Action<Dictionary<string, string>>? configure = null)
     {
         var image = _authImage ?? throw new InvalidOperationException("Not built.");
         var dynoPort = port ?? FreePort.Next();
@@ -117,6 +127,9 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
         environment["INTERNAL_API_KEY"] = InternalApiKey;
         environment["REDIS_URL"] = Redis.Url;
         environment["Salesforce__PasswordFlow"] = "Enabled";
+        environment["Salesforce__AllowedOrgIds"] = EmulatorOrgId;
+        environment["DataProtection__Certificate"] = KeyRingCertificate;
+        configure?.Invoke(environment);
         return Track(StartImage("authservice", image, environment, dynoPort));
     }
 
@@ -169,6 +182,20 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
         // The emulator is a test tool, not an image: its build output (the AppHost reference builds it) is enough.
         var assembly = Repository.BuildOutput("SalesforceEmulator");
         return Track(ServiceProcess.Start("salesforce-emulator", DotnetHost.Path, [assembly], Path.GetDirectoryName(assembly)!, environment, port));
+    }
+
+    /// <summary>
+    /// Runs <c>new_key_ring_certificate</c> from deploy/heroku.sh (the function alone, not the script), so the dynos
+    /// prove that what the deploy generates with openssl is a certificate the AuthService loads.
+    /// </summary>
+    private static async Task<string> NewKeyRingCertificateAsync()
+    {
+        const string RunTheFunction = """eval "$(sed -n '/^new_key_ring_certificate()/,/^}/p' "$1")" && new_key_ring_certificate""";
+        var result = await Command.RunAsync("bash", ["-c", RunTheFunction, "bash", Repository.PathTo("deploy/heroku.sh")],
+            Repository.Root, null, TimeSpan.FromSeconds(60));
+        var certificate = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        Assert.True(result.ExitCode == 0 && certificate is { Length: > 1000 }, $"deploy/heroku.sh's new_key_ring_certificate failed:\n{result.Output}");
+        return certificate;
     }
 
     /// <summary>What a dyno's process sees: the platform's variables, the image's ENV, and (added by callers) config vars.</summary>

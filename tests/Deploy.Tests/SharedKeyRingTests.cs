@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Deploy.Tests.Hosting;
 
 namespace Deploy.Tests;
 
@@ -33,6 +34,26 @@ public sealed class SharedKeyRingTests(PublishedServicesFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
         Assert.False(string.IsNullOrEmpty((await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()));
+    }
+
+    [Fact]
+    public async Task KeysTheDynosWroteToRedisAreEncryptedWithTheCertificate()
+    {
+        using (var auth = fixture.AuthService.CreateClient())
+        using (var authorize = await auth.GetAsync(new Uri("/oauth2/authorize", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
+        }
+
+        // The TLS Redis, as an operator with redis-cli would read it.
+        var result = await Command.RunAsync("redis-cli",
+            ["--tls", "--insecure", "-h", "127.0.0.1", "-p", fixture.Redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--no-auth-warning", "-a", fixture.Redis.Password, "LRANGE", "v1:dataprotection:keys", "0", "-1"],
+            Repository.Root, null, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0 && result.Output.Contains("<key ", StringComparison.Ordinal), result.Output);
+        Assert.Contains("<encryptedSecret", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("<masterKey", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

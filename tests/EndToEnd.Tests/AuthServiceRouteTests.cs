@@ -107,7 +107,12 @@ public sealed class AuthServiceRouteTests(AspireAppFixture fixture)
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(code), html, StringComparison.Ordinal);
-        Assert.Contains("curl -X POST", html, StringComparison.Ordinal);
+        // The page shows the one-time handle, never Salesforce's code, and names the configured host in its curl line.
+        Assert.DoesNotContain(code, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(System.Net.WebUtility.HtmlEncode(code), html, StringComparison.Ordinal);
+        var handle = System.Text.RegularExpressions.Regex.Match(html, "<pre id=\"code\">(?<handle>[A-Za-z0-9_-]{43,})</pre>").Groups["handle"].Value;
+        Assert.False(string.IsNullOrEmpty(handle), "The page shows no handle.");
+        fixture.RememberSecrets(handle);
+        Assert.Contains($"curl -X POST {fixture.App.GetEndpoint("authservice", "http").GetLeftPart(UriPartial.Authority)}/oauth2/token --data-urlencode &quot;code={handle}&quot;", html, StringComparison.Ordinal);
     }
 }

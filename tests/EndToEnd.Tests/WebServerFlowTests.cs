@@ -86,14 +86,16 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
 
         using var response = await auth.GetAsync(callback);
+        var tokenCallsBefore = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token);
         using var exchange = await auth.PostAsync($"/oauth2/token?code={Uri.EscapeDataString(code)}", null);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal("invalid_request", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
         Assert.DoesNotContain(code, body, StringComparison.Ordinal);
-        // The refused callback bound no verifier to the code, and the challenge Salesforce holds needs one.
+        // The refused callback issued no handle, and Salesforce's own code is never redeemable here.
         Assert.Equal(HttpStatusCode.BadRequest, exchange.StatusCode);
         Assert.Equal("invalid_grant", (await exchange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(tokenCallsBefore, await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token));
     }
 }
