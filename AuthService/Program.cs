@@ -8,6 +8,7 @@ builder.AddAuthService();
 
 var app = builder.Build();
 
+app.UseDeployedHostFilter();
 app.UseExceptionHandler();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();

@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.HostFiltering;
+using AuthService.Apis;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace AuthService;
 
@@ -18,23 +19,51 @@ internal static class Deployment
         environment.IsProduction() && !DotEnv.IsLocal(configuration);
 
     /// <summary>
-    /// Deployed, ASP.NET Core's host filtering answers 400 to a request whose <c>Host</c> is not the redirect URI's host
-    /// (nor one listed in <c>AllowedHosts</c>): nothing the service builds from its own address can be steered by a
-    /// forged Host. Elsewhere the framework's default stands (<c>"*"</c> in appsettings.json).
+    /// Deployed, a request whose <c>Host</c> is not the redirect URI's host (nor one listed in <c>AllowedHosts</c>)
+    /// gets 400: nothing the service builds from its own address can be steered by a forged Host. Elsewhere every
+    /// host is served (<c>"*"</c> in appsettings.json).
     /// </summary>
     public static void RestrictHostsWhenDeployed(this IHostApplicationBuilder builder)
     {
-        if (!IsDeployed(builder.Environment, builder.Configuration))
+        var deployed = IsDeployed(builder.Environment, builder.Configuration);
+        builder.Services.AddOptions<DeployedHosts>().Configure<IOptions<SalesforceOptions>, IConfiguration>((hosts, salesforce, configuration) =>
         {
-            return;
-        }
+            if (!deployed)
+            {
+                return;
+            }
 
-        builder.Services.AddOptions<HostFilteringOptions>().Configure<IOptions<SalesforceOptions>, IConfiguration>((filtering, salesforce, configuration) =>
-        {
             // "*" (appsettings.json's default) would switch the filter off: deployed, it adds nothing.
             var listed = (configuration[AllowedHostsSetting] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Where(host => host != "*");
-            filtering.AllowedHosts = [.. new[] { salesforce.Value.RedirectUri?.IdnHost }.OfType<string>().Concat(listed).Distinct(StringComparer.OrdinalIgnoreCase)];
+            hosts.Allowed = [.. new[] { salesforce.Value.RedirectUri?.IdnHost }.OfType<string>().Concat(listed).Distinct(StringComparer.OrdinalIgnoreCase).Select(host => new StringSegment(host))];
         });
     }
+
+    /// <summary>
+    /// The host check, first in the pipeline. Written as a middleware of ours rather than by restricting the
+    /// framework's host filtering, because that one answers with an HTML page, and every error of this service
+    /// is <c>{"error","error_description"}</c>; the matching is the framework's own (<see cref="HostString.MatchesAny"/>).
+    /// </summary>
+    public static IApplicationBuilder UseDeployedHostFilter(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var allowed = context.RequestServices.GetRequiredService<IOptions<DeployedHosts>>().Value.Allowed;
+        if (allowed.Count == 0 || HostString.MatchesAny(new StringSegment(context.Request.Host.Host), allowed))
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.Response.WriteAsJsonAsync(
+            new OAuthError("invalid_request", "This service answers only requests addressed to its own host name."),
+            AuthJsonContext.Default.OAuthError,
+            cancellationToken: context.RequestAborted);
+    });
+}
+
+/// <summary>The host names a deployed AuthService answers; empty (every host) when not deployed.</summary>
+internal sealed class DeployedHosts
+{
+    public IList<StringSegment> Allowed { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 
 namespace AuthService.Tests;
@@ -43,6 +44,7 @@ public sealed class HostTests(RedisServerFixture redis)
         using var own = await client.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("invalid_request", (await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("error").GetString());
         Assert.True(own.StatusCode is HttpStatusCode.OK or HttpStatusCode.Found, $"{path} answered {(int)own.StatusCode} on the redirect URI's own host");
         Assert.Empty(host.Salesforce.Requests);
     }
