@@ -149,7 +149,7 @@ build_services() {
     rm -rf "$src"
     mkdir -p "$src"
     tar -C "$root" --exclude=bin --exclude=obj -cf - Directory.Build.props Directory.Packages.props global.json \
-        .editorconfig ServiceDefaults "${services[@]}" | tar -C "$src" -xf -
+        .editorconfig ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore "${services[@]}" | tar -C "$src" -xf -
     for project in "${services[@]}"; do
         rm -rf "${work:?}/$project"
         dotnet publish "$src/$project/$project.csproj" -c Release -o "$work/$project" -nologo -v quiet \
@@ -344,7 +344,7 @@ info = {
     "hey": sh("dpkg-query -W -f='\${Version}' hey 2>/dev/null"),
     "redis": sh("redis-server --version | cut -d' ' -f3"),
     "commit": sh("git -C '$root' rev-parse --short HEAD"),
-    "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults AuthService ResourceService SalesforceEmulator | wc -l"),
+    "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore AuthService ResourceService SalesforceEmulator | wc -l"),
     "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' --include=*.cs")),
     "runs": $runs,
     "duration": $duration,

@@ -56,7 +56,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
     }
 
     /// <summary>The in-process cache of the service under test.</summary>
-    public Caching.LocalValidationCache LocalCache => _factory.Services.GetRequiredService<Caching.LocalValidationCache>();
+    internal LocalValidationCache LocalCache => _factory.Services.GetRequiredService<LocalValidationCache>();
 
     public async Task<HttpResponseMessage> GetAsync(string path, string? token = null, params (string Name, string Value)[] headers)
     {
@@ -127,7 +127,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
 
                 if (attemptTimeout is { } timeout)
                 {
-                    services.PostConfigure<AuthServiceOptions>(options => options.AttemptTimeout = timeout);
+                    services.PostConfigure<SalesforceTokenValidationOptions>(options => options.AttemptTimeout = timeout);
                 }
             });
         }

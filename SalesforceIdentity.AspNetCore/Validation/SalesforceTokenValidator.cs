@@ -1,0 +1,176 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Refit;
+using SalesforceIdentity.AspNetCore.AuthServiceClient;
+using SalesforceIdentity.AspNetCore.Caching;
+using SalesforceIdentity.AspNetCore.Validation;
+using SalesforceIdentity.Contract;
+
+namespace SalesforceIdentity.AspNetCore;
+
+/// <summary>
+/// Owns everything about a token but the HTTP request it came in: the in-process cache, the per-address limit on
+/// unknown tokens, the local verifiers and the call to the AuthService, and the judgment of its answer. The
+/// authentication handler only adapts its verdicts (as OpenIddict's validation handler hands each request to its
+/// dispatcher); anything else that receives tokens (a gateway, a hub) can ask it too.
+/// </summary>
+public sealed partial class SalesforceTokenValidator
+{
+    private readonly LocalValidationCache _cache;
+    private readonly UnknownTokenLimiter _limiter;
+    private readonly ISalesforceTokenVerifier[] _verifiers;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    internal SalesforceTokenValidator(
+        LocalValidationCache cache,
+        UnknownTokenLimiter limiter,
+        IEnumerable<ISalesforceTokenVerifier> verifiers,
+        IServiceProvider services,
+        TimeProvider time,
+        ILogger<SalesforceTokenValidator> logger)
+    {
+        _cache = cache;
+        _limiter = limiter;
+        _verifiers = [.. verifiers];
+        _services = services;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Judges a well-formed token (<see cref="TokenRules"/>) presented from <paramref name="client"/>. A cached
+    /// verdict costs no allocation; a confirmed token in use is asked about again in the background before its
+    /// entry ends. Never throws but for <paramref name="cancellationToken"/>.
+    /// </summary>
+    public ValueTask<TokenVerdict> ValidateAsync(string token, IPAddress? client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (!TokenRules.IsWellFormed(token))
+        {
+            return ValueTask.FromResult(TokenVerdict.Refused(NotValidHere));
+        }
+
+        var key = TokenHash.Of(token);
+        if (_cache.TryGet(key, out var entry))
+        {
+            if (entry.Verdict.Kind == TokenVerdictKind.Confirmed && entry.TryStartRefresh(_time.GetUtcNow()))
+            {
+                _ = RefreshAsync(token, key, entry);
+            }
+
+            return ValueTask.FromResult(entry.Verdict);
+        }
+
+        return LookUpAsync(token, key, client, cancellationToken);
+    }
+
+    private const string NotValidHere = "The token is not valid here: expired, revoked, or issued for another app or org.";
+
+    private async ValueTask<TokenVerdict> LookUpAsync(string token, TokenHash key, IPAddress? client, CancellationToken cancellationToken)
+    {
+        var epoch = _cache.Epoch;
+        foreach (var verifier in _verifiers)
+        {
+            if (await verifier.VerifyAsync(token, cancellationToken) is { } local)
+            {
+                _cache.Store(key, local, epoch);
+                return local;
+            }
+        }
+
+        if (!_limiter.TryAcquire(client, out var retryAfter))
+        {
+            LogUnknownTokensLimited(_logger);
+            return TokenVerdict.Limited(retryAfter);
+        }
+
+        var verdict = await IntrospectAsync(token, cancellationToken);
+        if (verdict.Kind == TokenVerdictKind.Confirmed)
+        {
+            _limiter.Return(client);
+        }
+
+        _cache.Store(key, verdict, epoch);
+        return verdict;
+    }
+
+    /// <summary>Asks again about a token still in use, while its entry is still served.</summary>
+    private async Task RefreshAsync(string token, TokenHash key, CacheEntry entry)
+    {
+        var epoch = _cache.Epoch;
+        var verdict = await IntrospectAsync(token, CancellationToken.None);
+        if (verdict.Kind is TokenVerdictKind.Confirmed or TokenVerdictKind.Refused)
+        {
+            _cache.Store(key, verdict, epoch);
+        }
+        else
+        {
+            entry.RefreshFailed(_time.GetUtcNow());
+        }
+    }
+
+    private async Task<TokenVerdict> IntrospectAsync(string token, CancellationToken cancellationToken)
+    {
+        IApiResponse<IntrospectionResponse>? response = null;
+        try
+        {
+            // Resolved only on a miss: a cached token costs no client creation.
+            var authService = _services.GetRequiredService<IAuthServiceApi>();
+            using var form = new IntrospectionRequest { Token = token }.ToContent();
+            response = await authService.IntrospectAsync(form, cancellationToken);
+            return Judge(response);
+        }
+        // Fail closed on whatever the hop throws (refused, reset, timeout, open breaker, oversized or
+        // undecodable answer): the caller gets a 503, never a 200 and never an unhandled 500.
+#pragma warning disable CA1031
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            LogAuthServiceUnavailable(_logger, ex.GetType().Name);
+            return TokenVerdict.Unavailable;
+        }
+        finally
+        {
+            response?.Dispose();
+        }
+    }
+
+    private TokenVerdict Judge(IApiResponse<IntrospectionResponse> response)
+    {
+        if (response.StatusCode != HttpStatusCode.OK || response.Error is not null || response.Content is not { } content)
+        {
+            // A 401 means our own API key was refused: a configuration fault, not the caller's.
+            LogAuthServiceUnavailable(_logger, response.Error is { } error ? $"status {(int?)response.StatusCode}, {error.GetType().Name}" : $"status {(int?)response.StatusCode}");
+            return TokenVerdict.Unavailable;
+        }
+
+        if (!content.Active)
+        {
+            return TokenVerdict.Refused(NotValidHere);
+        }
+
+        if (content.UserId is null || content.OrganizationId is null)
+        {
+            LogAuthServiceUnavailable(_logger, "an active answer without user_id or organization_id");
+            return TokenVerdict.Unavailable;
+        }
+
+        // The AuthService checks both; checked again so a mistake there cannot let a refresh or expired token in.
+        if ((content.TokenType is not null && content.TokenType != IntrospectionResponse.AccessTokenType)
+            || (content.ExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow().ToUnixTimeSeconds()))
+        {
+            return TokenVerdict.Refused("The token is not an unexpired access token.");
+        }
+
+        return TokenVerdict.Confirmed(new ConfirmedCaller(content));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AuthService could not validate a token: {Reason}")]
+    private static partial void LogAuthServiceUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A client address looked up too many unknown tokens; answered 429")]
+    private static partial void LogUnknownTokensLimited(ILogger logger);
+}
