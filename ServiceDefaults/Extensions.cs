@@ -6,12 +6,15 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SalesforceIdentity.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Adds common Aspire services: service discovery, resilience, health checks and OpenTelemetry,
-/// plus the Heroku-style hosting conventions shared by every service of the product.
+/// Adds common Aspire services: service discovery, health checks and OpenTelemetry, plus the Heroku-style
+/// hosting conventions shared by every service of the product (<see cref="PortBinding"/>, <see cref="DotEnv"/>).
+/// No resilience handler for every client: each client of this product brings the pipeline its calls need
+/// (a code exchange must never be retried, an auth hop retries only a dead connection).
 /// </summary>
 public static class Extensions
 {
@@ -35,11 +38,7 @@ public static class Extensions
 
         builder.Services.AddServiceDiscovery();
 
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         // Heroku sends SIGTERM and kills the dyno 30 s later: finish in-flight requests well before that.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(25));

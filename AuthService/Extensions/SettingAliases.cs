@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
-
-namespace Microsoft.Extensions.Hosting;
+namespace AuthService;
 
 /// <summary>
 /// Accepts the Node.js demo's Heroku config var names (<c>LOGIN_URL</c>, <c>CLIENT_ID</c>, ...) as aliases

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AuthService;
 
 /// <summary>
 /// One run of an operation per key at a time in this process: callers that arrive while it runs share its
