@@ -22,8 +22,6 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
 
     public const string EmulatorClientId = "local-client-id";
     public const string EmulatorClientSecret = "local-client-secret";
-    public const string EmulatorUsername = "demo@example.com";
-    public const string EmulatorPassword = "demo-password";
 
     /// <summary>The platform Heroku runs images on; the Dockerfiles publish for <c>TARGETARCH</c>.</summary>
     private static readonly Dictionary<string, string> BuildArgs = new(StringComparer.Ordinal)

@@ -116,7 +116,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
             // Checklist E40: everything at Trace, overriding appsettings.json, so a leak cannot hide behind a level.
             builder.UseSetting("Logging:LogLevel:Default", "Trace");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs.Provider));
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter>(new InnermostRecorderFilter(outbound));

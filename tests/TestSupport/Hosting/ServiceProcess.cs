@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
-namespace Deploy.Tests.Hosting;
+namespace SalesforceIdentity.Tests.Hosting;
 
 /// <summary>
 /// A long-running process (a published service, redis-server) started with exactly the environment given,

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Garnet;
+using SalesforceIdentity.Tests.Hosting;
 using StackExchange.Redis;
 
 namespace SalesforceIdentity.Tests;
@@ -15,7 +14,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     private Process? _redisServer;
     private GarnetServer? _garnet;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePort.Next();
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
 
@@ -47,7 +46,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     public static IConnectionMultiplexer ConnectToNothing() =>
         ConnectionMultiplexer.Connect(new ConfigurationOptions
         {
-            EndPoints = { { "127.0.0.1", FreePort() } },
+            EndPoints = { { "127.0.0.1", FreePort.Next() } },
             AbortOnConnectFail = false,
             ConnectTimeout = 200,
             SyncTimeout = 300,
@@ -93,12 +92,5 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,4 @@
-namespace Deploy.Tests.Hosting;
+namespace SalesforceIdentity.Tests.Hosting;
 
 /// <summary>The <c>dotnet</c> muxer running these tests: the same SDK and runtime build and run the services.</summary>
 public static class DotnetHost

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Deploy.Tests.Hosting;
+namespace SalesforceIdentity.Tests.Hosting;
 
 /// <summary>Runs a command to completion within a time limit and returns its exit code and output.</summary>
 public static class Command

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Deploy.Tests.Hosting;
+namespace SalesforceIdentity.Tests.Hosting;
 
 /// <summary>A TCP port the operating system just handed out, so that no test depends on a fixed port.</summary>
 public static class FreePort

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace EndToEnd.Tests;
+namespace SalesforceIdentity.Tests;
 
 /// <summary>What a browser would submit from the emulator's login page: its action and hidden fields.</summary>
 public sealed partial record LoginForm(string Action, IReadOnlyDictionary<string, string> HiddenFields)

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Deploy.Tests;
+namespace SalesforceIdentity.Tests;
 
 /// <summary>Paths in the repository under test, found from the test assembly's location.</summary>
 public static class Repository
