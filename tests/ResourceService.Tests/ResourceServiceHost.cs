@@ -21,11 +21,11 @@ public sealed class ResourceServiceHost : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout, string? redis, TimeProvider? time)
+    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout, string? redis, TimeProvider? time, Action<IServiceCollection>? services)
     {
         AuthService = authService;
         Canary = canary;
-        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs, redis, time);
+        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs, redis, time, services);
         Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Client.Timeout = RequestTimeout;
     }
@@ -47,12 +47,13 @@ public sealed class ResourceServiceHost : IAsyncDisposable
     /// </param>
     /// <param name="redis">A Redis connection string: turns the in-process cache and its revocation listener on.</param>
     /// <param name="time">A clock for the handler and the in-process cache.</param>
-    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null, string? redis = null, TimeProvider? time = null)
+    /// <param name="services">Changes to the service's registrations: scheme events, options.</param>
+    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null, string? redis = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var authService = await FakeServer.StartAsync();
         var canary = await FakeServer.StartAsync();
         canary.Respond = AuthServiceAnswers.Active();
-        return new ResourceServiceHost(authService, canary, attemptTimeout, redis, time);
+        return new ResourceServiceHost(authService, canary, attemptTimeout, redis, time, services);
     }
 
     /// <summary>The in-process cache of the service under test.</summary>
@@ -101,7 +102,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
         Logs.Dispose();
     }
 
-    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs, string? redis, TimeProvider? time)
+    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs, string? redis, TimeProvider? time, Action<IServiceCollection>? configure)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -129,6 +130,8 @@ public sealed class ResourceServiceHost : IAsyncDisposable
                 {
                     services.PostConfigure<SalesforceTokenValidationOptions>(options => options.AttemptTimeout = timeout);
                 }
+
+                configure?.Invoke(services);
             });
         }
     }
