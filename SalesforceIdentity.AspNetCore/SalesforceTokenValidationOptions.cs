@@ -83,14 +83,15 @@ public sealed class UnknownTokenOptions
     public const string SectionName = "UnknownTokens";
 
     /// <summary>
-    /// Lookups per second one client address may make of tokens this instance does not know. Each takes a permit,
-    /// and a token the AuthService confirms gives its permit back, so the limit bites on made-up tokens, not on
-    /// users with new valid ones. 0 turns the limit off.
+    /// Lookups per second one client address may make of tokens this instance does not know. Each takes a permit
+    /// while it runs; only a token the AuthService refuses keeps it (a confirmed token, or an AuthService that
+    /// could not answer, gives it back), so the limit bites on made-up tokens, not on users with new valid ones.
+    /// 0 turns the limit off.
     /// </summary>
     public double PermitsPerSecond { get; set; } = 10;
 
-    /// <summary>Lookups one address may make at once before it has to wait.</summary>
-    public int Burst { get; set; } = 30;
+    /// <summary>Lookups one address may have running, or refused recently, before it has to wait.</summary>
+    public int Burst { get; set; } = 50;
 
     /// <summary>How long a token the AuthService called inactive is refused without asking again; 0 turns it off.</summary>
     public TimeSpan InactiveTtl { get; set; } = TimeSpan.FromSeconds(5);

@@ -47,9 +47,16 @@ internal sealed partial class RevocationListener(
 
         _redis.ConnectionFailed -= OnConnectionFailed;
         _redis.ConnectionRestored -= OnConnectionRestored;
-        if (Interlocked.Exchange(ref _subscribed, 0) == 1)
+        try
         {
-            await _redis.GetSubscriber().UnsubscribeAsync(_channel).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (Interlocked.Exchange(ref _subscribed, 0) == 1)
+            {
+                await _redis.GetSubscriber().UnsubscribeAsync(_channel).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // Stopping never fails the host: the connection goes away with it anyway.
         }
     }
 
@@ -91,7 +98,7 @@ internal sealed partial class RevocationListener(
             cache.StartListening();
             LogListening(logger);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             Interlocked.Exchange(ref _subscribed, 0);
             // Redis is down at start: the cache stays out of the way until the connection is restored.

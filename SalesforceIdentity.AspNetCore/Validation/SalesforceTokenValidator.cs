@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class SalesforceTokenValidator
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<TokenHash, Task<TokenVerdict>> _inFlight = new();
 
     internal SalesforceTokenValidator(
         LocalValidationCache cache,
@@ -81,20 +83,49 @@ public sealed partial class SalesforceTokenValidator
             }
         }
 
+        // Requests that arrive while the token is being looked up share that lookup: one call, one permit.
+        if (_inFlight.TryGetValue(key, out var running))
+        {
+            return await running.WaitAsync(cancellationToken);
+        }
+
         if (!_limiter.TryAcquire(client, out var retryAfter))
         {
             LogUnknownTokensLimited(_logger);
             return TokenVerdict.Limited(retryAfter);
         }
 
-        var verdict = await IntrospectAsync(token, cancellationToken);
-        if (verdict.Kind == TokenVerdictKind.Confirmed)
+        var flight = new TaskCompletionSource<TokenVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inFlight.TryAdd(key, flight.Task))
         {
             _limiter.Return(client);
+            return _inFlight.TryGetValue(key, out running) ? await running.WaitAsync(cancellationToken) : TokenVerdict.Unavailable;
         }
 
-        _cache.Store(key, verdict, epoch);
-        return verdict;
+        _ = RunLookUpAsync(token, key, client, epoch, flight);
+        return await flight.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The shared lookup, tied to no caller: one giving up fails no other, and the answer is cached for them.</summary>
+    private async Task RunLookUpAsync(string token, TokenHash key, IPAddress? client, long epoch, TaskCompletionSource<TokenVerdict> flight)
+    {
+        try
+        {
+            var verdict = await IntrospectAsync(token, CancellationToken.None);
+            // Only a refusal keeps its permit: the limit is on made-up tokens, not on valid ones or on outages.
+            if (verdict.Kind != TokenVerdictKind.Refused)
+            {
+                _limiter.Return(client);
+            }
+
+            _cache.Store(key, verdict, epoch);
+            flight.SetResult(verdict);
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(key, flight.Task));
+            flight.TrySetResult(TokenVerdict.Unavailable);
+        }
     }
 
     /// <summary>Asks again about a token still in use, while its entry is still served.</summary>

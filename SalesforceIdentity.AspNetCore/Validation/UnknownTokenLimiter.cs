@@ -7,7 +7,7 @@ namespace SalesforceIdentity.AspNetCore.Validation;
 /// <summary>
 /// A token bucket per client address for lookups of tokens this instance does not know (issue 14): a flood of
 /// made-up tokens from one address costs the AuthService, and through it Salesforce, a bounded number of calls.
-/// A confirmed token gives its permit back, so users with new valid tokens are not held up by it.
+/// Only a refused token keeps its permit, so users with new valid tokens are not held up by it.
 /// </summary>
 /// <remarks>
 /// Hand-written rather than System.Threading.RateLimiting's partitioned token bucket: that one refills on a
@@ -46,7 +46,7 @@ internal sealed class UnknownTokenLimiter(IOptions<SalesforceTokenValidationOpti
         }
     }
 
-    /// <summary>Gives back the permit of a lookup that turned out to be a valid token.</summary>
+    /// <summary>Gives back the permit of a lookup that did not turn out to be a made-up token.</summary>
     public void Return(IPAddress? client)
     {
         if (_options.PermitsPerSecond > 0 && _buckets.TryGetValue(Partition(client), out var bucket))
