@@ -27,21 +27,37 @@ public sealed class SalesforceTokenHandler(
     /// <inheritdoc/>
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new SalesforceTokenEvents());
 
+    private static readonly Task<AuthenticateResult> NoToken = Task.FromResult(AuthenticateResult.NoResult());
+
     /// <inheritdoc/>
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var read = BearerTokenReader.Read(Request);
         if (read.Problem is not null)
         {
-            return AuthenticateResult.Fail(new TokenRejectedException(TokenRejectionKind.InvalidRequest, read.Problem));
+            return Task.FromResult(AuthenticateResult.Fail(new TokenRejectedException(TokenRejectionKind.InvalidRequest, read.Problem)));
         }
 
         if (read.Token is null)
         {
-            return AuthenticateResult.NoResult();
+            return NoToken;
         }
 
-        var verdict = await validator.ValidateAsync(read.Token, Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        var validation = validator.ValidateAsync(read.Token, Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        return validation.IsCompletedSuccessfully ? Judge(read, validation.Result) : AwaitAndJudgeAsync(read, validation);
+    }
+
+    private async Task<AuthenticateResult> AwaitAndJudgeAsync(TokenRead read, ValueTask<TokenVerdict> validation) =>
+        await Judge(read, await validation);
+
+    private Task<AuthenticateResult> Judge(TokenRead read, TokenVerdict verdict) =>
+        // A known token: its result was built once, and is served as the same completed task.
+        verdict is { Kind: TokenVerdictKind.Confirmed, Caller: { } known } && read.InstanceUrl is null && known.TryGetResult(Scheme.Name, out var cached)
+            ? cached
+            : JudgeAsync(read, verdict);
+
+    private async Task<AuthenticateResult> JudgeAsync(TokenRead read, TokenVerdict verdict)
+    {
         if (verdict.Kind != TokenVerdictKind.Confirmed)
         {
             return AuthenticateResult.Fail(verdict.Kind switch
@@ -62,7 +78,7 @@ public sealed class SalesforceTokenHandler(
         // A cached caller's result was built, and its event run, when the AuthService confirmed it.
         if (caller.TryGetResult(Scheme.Name, out var cached))
         {
-            return cached;
+            return await cached;
         }
 
         var validated = new SalesforceTokenValidatedContext(Context, Scheme, Options, caller.Introspection)

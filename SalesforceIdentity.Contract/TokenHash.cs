@@ -17,6 +17,10 @@ public readonly record struct TokenHash
 
     private const int Size = SHA256.HashSizeInBytes;
 
+    // One reusable hash per thread: the one-shot API sets up and tears down the platform's digest context each call.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private readonly ulong _a;
     private readonly ulong _b;
     private readonly ulong _c;
@@ -34,18 +38,20 @@ public readonly record struct TokenHash
     public static TokenHash Of(ReadOnlySpan<char> token)
     {
         Span<byte> hash = stackalloc byte[Size];
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var byteCount = Encoding.UTF8.GetByteCount(token);
         if (byteCount <= 1024 * 16)
         {
             Span<byte> utf8 = stackalloc byte[byteCount];
             Encoding.UTF8.GetBytes(token, utf8);
-            SHA256.HashData(utf8, hash);
+            sha256.AppendData(utf8);
         }
         else
         {
-            SHA256.HashData(Encoding.UTF8.GetBytes(token.ToArray()), hash);
+            sha256.AppendData(Encoding.UTF8.GetBytes(token.ToArray()));
         }
 
+        sha256.GetHashAndReset(hash);
         return new TokenHash(hash);
     }
 

@@ -41,10 +41,12 @@ internal sealed class LocalValidationCache : IDisposable
 
     public static TokenHash KeyFor(string token) => TokenHash.Of(token);
 
-    public bool TryGet(TokenHash key, out CacheEntry entry)
+    public bool TryGet(TokenHash key, out CacheEntry entry) => TryGet(key, _time.GetUtcNow(), out entry);
+
+    public bool TryGet(TokenHash key, DateTimeOffset now, out CacheEntry entry)
     {
         // The deadline is checked on this service's clock at every read, not only by the sweeper.
-        if (!_entries.TryGetValue(key, out entry!) || _time.GetUtcNow().UtcTicks >= entry.UntilTicks)
+        if (!_entries.TryGetValue(key, out entry!) || now.UtcTicks >= entry.UntilTicks)
         {
             return false;
         }

@@ -11,13 +11,20 @@ namespace SalesforceIdentity.AspNetCore;
 /// </summary>
 public sealed class ConfirmedCaller
 {
+    private readonly Func<string?, string?> _pool;
     private SchemeResult? _result;
 
     /// <summary>Wraps an active answer of the AuthService (or of another verifier).</summary>
     public ConfirmedCaller(IntrospectionResponse introspection)
+        : this(introspection, value => value)
+    {
+    }
+
+    internal ConfirmedCaller(IntrospectionResponse introspection, Func<string?, string?> pool)
     {
         ArgumentNullException.ThrowIfNull(introspection);
         Introspection = introspection;
+        _pool = pool;
     }
 
     /// <summary>The AuthService's answer.</summary>
@@ -27,14 +34,15 @@ public sealed class ConfirmedCaller
     public ClaimsPrincipal CreatePrincipal(string authenticationType) =>
         new(new ClaimsIdentity(Claims(), authenticationType, SalesforceClaimTypes.Username, ClaimTypes.Role));
 
-    internal bool TryGetResult(string scheme, out AuthenticateResult result)
+    /// <summary>The scheme's result as a completed task, the same instance for every request: nothing allocated per hit.</summary>
+    internal bool TryGetResult(string scheme, out Task<AuthenticateResult> result)
     {
         var remembered = Volatile.Read(ref _result);
         result = remembered?.Result!;
         return remembered is not null && string.Equals(remembered.Scheme, scheme, StringComparison.Ordinal);
     }
 
-    internal void Remember(string scheme, AuthenticateResult result) => Volatile.Write(ref _result, new SchemeResult(scheme, result));
+    internal void Remember(string scheme, AuthenticateResult result) => Volatile.Write(ref _result, new SchemeResult(scheme, Task.FromResult(result)));
 
     private List<Claim> Claims()
     {
@@ -57,11 +65,11 @@ public sealed class ConfirmedCaller
 
         foreach (var scope in (answer.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            claims.Add(new Claim(SalesforceClaimTypes.Scope, scope));
+            claims.Add(new Claim(SalesforceClaimTypes.Scope, _pool(scope)!));
         }
 
         return claims;
     }
 
-    private sealed record SchemeResult(string Scheme, AuthenticateResult Result);
+    private sealed record SchemeResult(string Scheme, Task<AuthenticateResult> Result);
 }

@@ -25,6 +25,7 @@ public sealed partial class SalesforceTokenValidator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TokenHash, Task<TokenVerdict>> _inFlight = new();
+    private readonly StringPool _strings = new(capacity: 50_000);
 
     internal SalesforceTokenValidator(
         LocalValidationCache cache,
@@ -56,9 +57,10 @@ public sealed partial class SalesforceTokenValidator
         }
 
         var key = TokenHash.Of(token);
-        if (_cache.TryGet(key, out var entry))
+        var now = _time.GetUtcNow();
+        if (_cache.TryGet(key, now, out var entry))
         {
-            if (entry.Verdict.Kind == TokenVerdictKind.Confirmed && entry.TryStartRefresh(_time.GetUtcNow()))
+            if (entry.Verdict.Kind == TokenVerdictKind.Confirmed && entry.TryStartRefresh(now))
             {
                 _ = RefreshAsync(token, key, entry);
             }
@@ -196,7 +198,11 @@ public sealed partial class SalesforceTokenValidator
             return TokenVerdict.Refused("The token is not an unexpired access token.");
         }
 
-        return TokenVerdict.Confirmed(new ConfirmedCaller(content));
+        // Kept for as long as the token is cached: the values callers share are held once.
+        var kept = new IntrospectionResponse(true, _strings.Get(content.Subject), _strings.Get(content.UserId), _strings.Get(content.OrganizationId),
+            _strings.Get(content.Username), _strings.Get(content.InstanceUrl), _strings.Get(content.Scope), _strings.Get(content.ClientId),
+            _strings.Get(content.TokenType), content.ExpiresAt);
+        return TokenVerdict.Confirmed(new ConfirmedCaller(kept, _strings.Get));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "AuthService could not validate a token: {Reason}")]

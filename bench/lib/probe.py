@@ -220,10 +220,16 @@ def warm(args):
     host, port = host_port(args.resource[0])
     conns = [http.client.HTTPConnection(host, port, timeout=TIMEOUT) for _ in range(args.workers)]
 
+    started = time.perf_counter()
+
     def one(slot, i):
+        # Request i is not sent before i / rate seconds into the run.
+        if args.rate:
+            delay = started + i / args.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
         return get(conns[slot], "/secured", tokens[i])
 
-    started = time.perf_counter()
     statuses = pooled(len(tokens), args.workers, one)
     counts = {}
     for status in statuses:
@@ -242,6 +248,7 @@ def main():
     parser.add_argument("--out", help="where minted tokens go (mint)")
     parser.add_argument("--count", type=int, default=10000, help="tokens to mint (mint)")
     parser.add_argument("--workers", type=int, default=16, help="concurrent connections (mint, warm)")
+    parser.add_argument("--rate", type=float, default=0, help="at most this many requests a second (warm); 0: no limit")
     parser.add_argument("--client-id", default="local-client-id")
     parser.add_argument("--client-secret", default="local-client-secret")
     parser.add_argument("--username", default="demo@example.com")

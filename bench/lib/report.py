@@ -75,7 +75,12 @@ def runs(raw, pattern, parser):
 
 
 def load_json(raw, pattern):
-    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(raw, pattern)), key=lambda p: int(re.search(r"-(\d+)\.json$", p).group(1)))]
+    """Every file of the pattern in run order; a single file (no run number) as a list of one."""
+    def run_number(path):
+        match = re.search(r"-(\d+)\.json$", path)
+        return int(match.group(1)) if match else 0
+
+    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(raw, pattern)), key=run_number)]
 
 
 def counters_summary(raw, name):
