@@ -32,7 +32,13 @@ public static class Extensions
         // level, Trace included, so no configuration can turn them back on by accident.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        builder.ConfigureOpenTelemetry();
+        // Telemetry is collected only where it goes somewhere (Aspire's dashboard, an OTLP collector): without an
+        // exporter, every request would pay for activities and metrics, authentication and authorization's
+        // included, that nobody reads.
+        if (HasOtlpExporter(builder))
+        {
+            builder.ConfigureOpenTelemetry();
+        }
 
         builder.AddDefaultHealthChecks();
 
@@ -80,15 +86,16 @@ public static class Extensions
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-
-        if (useOtlpExporter)
+        if (HasOtlpExporter(builder))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
     }
+
+    private static bool HasOtlpExporter(IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>Adds the liveness check; services add their readiness checks (Redis, Salesforce) themselves.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
