@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using ResourceService.Apis;
 using SalesforceIdentity.AspNetCore;
 
@@ -14,9 +15,13 @@ internal static class Extensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ResourceDefaults.ApiScopePolicy, policy => policy.RequireScope(ResourceDefaults.ApiScope));
 
-        // Authentication brings Data Protection, whose default key ring lives in ~/.aspnet. This service protects
-        // nothing (no cookies), so its keys stay in memory: a Heroku dyno's disk stays untouched.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // Data Protection's keys in memory (authentication brings it, this service protects nothing with it).
+        builder.Services.Configure<KeyManagementOptions>(options =>
+        {
+            options.XmlRepository = new InMemoryKeyRing();
+            // Nothing to encrypt at rest: the keys never leave this process's memory.
+            options.XmlEncryptor = new NullXmlEncryptor();
+        });
         builder.AddApiDocumentation();
         // The protected routes' answers through source-generated JSON: no reflection on the hot path.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SecuredJsonContext.Default));

@@ -467,8 +467,9 @@ def main(raw, results_path, svg_path):
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(s7_warm[0]["statuses"].items())) + "), so each was validated "
             "through the AuthService once. Then `wrk -t2 -c64 --latency -s bench/lib/rotate.lua`, one token of the file "
             "per request, cycling; the baseline is `/` through the same script without tokens (the same Lua cost per "
-            "request). The runs last longer than the in-process cache's 30 s TTL, so entries are refreshed ahead of "
-            "their end while the load runs.")
+            "request). The `/secured` runs follow each other with no pause and together last longer than the in-process "
+            "cache's 30 s TTL, so the entries in use are refreshed ahead of their end while the load runs; the `/` runs "
+            "come after them.")
         add("")
     add("| run | `/` req/s | `/secured` req/s | ratio | `/secured` p50 / p99 | responses | CPU during `/secured` |")
     add("|---|---|---|---|---|---|---|")
