@@ -3,8 +3,8 @@ namespace AuthService;
 /// <summary>Names shared by the AuthService's routes, headers, cookies and Redis keys.</summary>
 public static class AuthDefaults
 {
-    /// <summary>The header the ResourceService presents its internal API key in.</summary>
-    public const string ApiKeyHeader = "X-Internal-Api-Key";
+    /// <summary>The header the ResourceService presents its internal API key in (the contract's).</summary>
+    public const string ApiKeyHeader = InternalApi.ApiKeyHeader;
 
     /// <summary>The Aspire connection name of the Redis that holds shared state.</summary>
     public const string RedisConnectionName = "cache";
@@ -16,9 +16,9 @@ public static class AuthDefaults
 
     /// <summary>
     /// The Redis channel on which revocations are announced, one message per validation-cache key
-    /// (<c>v1:tok:&lt;sha256&gt;</c>), so every ResourceService instance drops its in-process copy at once.
+    /// (<c>v1:tok:&lt;sha256&gt;</c>), so every ResourceService instance drops its in-process copy at once (the contract's).
     /// </summary>
-    public const string RevocationChannel = "v1:revocations";
+    public const string RevocationChannel = Revocations.Channel;
 
     /// <summary>
     /// The state cookie. <c>__Host-</c> requires <c>Secure</c>, which a browser sends only over https,
@@ -34,6 +34,6 @@ public static class AuthDefaults
     /// <summary>Salesforce codes live about 15 minutes; the one-time handle standing for one need not outlive it.</summary>
     public static readonly TimeSpan CodeHandleLifetime = TimeSpan.FromMinutes(15);
 
-    /// <summary>Longest token accepted: Salesforce opaque tokens are ~112 characters, JWT-based ones longer.</summary>
-    public const int MaxTokenLength = 4096;
+    /// <summary>Longest token accepted (the contract's: both sides refuse the same tokens before any call).</summary>
+    public const int MaxTokenLength = TokenRules.MaxLength;
 }

@@ -11,7 +11,8 @@ public static class RedisKeys
 {
     private const string Version = "v1";
 
-    public static string Token(string token) => $"{Version}:tok:{Sha256Hex(token)}";
+    /// <summary>A validation's key, as the contract derives it (the APIs hear revocations by it).</summary>
+    public static string Token(string token) => TokenHash.CacheKeyFor(token);
 
     public static string State(string state) => $"{Version}:state:{Sha256Hex(state)}";
 

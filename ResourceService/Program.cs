@@ -2,16 +2,11 @@ using ResourceService;
 using ResourceService.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
-
 builder.AddServiceDefaults();
 builder.AddResourceService();
 
 var app = builder.Build();
-
-app.UseAuthentication();
-app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapSecuredApi();
-
 app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace SalesforceIdentity.Hosting;
 
 /// <summary>
 /// The Node.js demo's local mode: with <c>SERVER_ENV=local</c>, settings are read from a <c>.env</c>

@@ -6,12 +6,15 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SalesforceIdentity.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Adds common Aspire services: service discovery, resilience, health checks and OpenTelemetry,
-/// plus the Heroku-style hosting conventions shared by every service of the product.
+/// Adds common Aspire services: service discovery, health checks and OpenTelemetry, plus the Heroku-style
+/// hosting conventions shared by every service of the product (<see cref="PortBinding"/>, <see cref="DotEnv"/>).
+/// No resilience handler for every client: each client of this product brings the pipeline its calls need
+/// (a code exchange must never be retried, an auth hop retries only a dead connection).
 /// </summary>
 public static class Extensions
 {
@@ -29,17 +32,19 @@ public static class Extensions
         // level, Trace included, so no configuration can turn them back on by accident.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        builder.ConfigureOpenTelemetry();
+        // Telemetry is collected only where it goes somewhere (Aspire's dashboard, an OTLP collector): without an
+        // exporter, every request would pay for activities and metrics, authentication and authorization's
+        // included, that nobody reads.
+        if (HasOtlpExporter(builder))
+        {
+            builder.ConfigureOpenTelemetry();
+        }
 
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
 
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         // Heroku sends SIGTERM and kills the dyno 30 s later: finish in-flight requests well before that.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(25));
@@ -81,15 +86,16 @@ public static class Extensions
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-
-        if (useOtlpExporter)
+        if (HasOtlpExporter(builder))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
     }
+
+    private static bool HasOtlpExporter(IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>Adds the liveness check; services add their readiness checks (Redis, Salesforce) themselves.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

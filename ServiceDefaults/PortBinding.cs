@@ -1,4 +1,6 @@
-namespace Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace SalesforceIdentity.Hosting;
 
 /// <summary>Heroku's runtime contract: listen on <c>0.0.0.0:$PORT</c> when <c>PORT</c> is set.</summary>
 public static class PortBinding

@@ -6,7 +6,7 @@ set -Eeuo pipefail
 
 usage() {
     cat <<'EOF'
-Usage: bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--no-build] [--serve SECONDS] [--help]
+Usage: bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--tokens N] [--no-build] [--serve SECONDS] [--help]
 
 Builds AuthService, ResourceService and SalesforceEmulator in Release, starts redis-server, the
 emulator, the AuthService and two ResourceService instances on 127.0.0.1, warms up, then runs:
@@ -16,7 +16,10 @@ emulator, the AuthService and two ResourceService instances on 127.0.0.1, warms 
   3. 50 concurrent first requests with one new token (one instance, then split over both):
      introspection calls that reach the emulator
   4. a revoke: time until each ResourceService instance answers 401
-  5. peak RSS (VmHWM) of every process
+  5. memory of every process: private (RssAnon) and peak RSS (VmHWM)
+  7. 10,000 distinct tokens minted at the emulator, each validated once on one ResourceService, then
+     wrk cycling through them (bench/lib/rotate.lua) vs / with the same script; the AuthService's Redis
+     bytes per cached validation
   6. /secured with caching off (LocalCache__Enabled=false, TokenCache__MaxTtl=00:00:00, emulator
      answering 50 ms late): wrk as in 1, and hey as in 2
 
@@ -28,6 +31,7 @@ Options:
   --quick           smoke run: 1 run of 3 s per scenario (unless --runs/--duration are given)
   --runs N          runs per scenario (default 3)
   --duration S      seconds per load run (default 10)
+  --tokens N        distinct tokens in scenario 7 (default 10000)
   --no-build        reuse the binaries under bench/work/ from an earlier run
   --serve S         measure nothing: start the system (caching on), write its URLs, pids and a
                     token to bench/work/serve.env, and keep it up S seconds (for dotnet-counters,
@@ -40,12 +44,13 @@ process it started when it ends, however it ends.
 EOF
 }
 
-runs="" duration="" quick=0 build=1 serve=""
+runs="" duration="" quick=0 build=1 serve="" rotation_count=10000
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) quick=1 ;;
         --runs) runs="${2:?--runs needs a number}"; shift ;;
         --duration) duration="${2:?--duration needs seconds}"; shift ;;
+        --tokens) rotation_count="${2:?--tokens needs a number}"; shift ;;
         --no-build) build=0 ;;
         --serve) serve="${2:?--serve needs seconds}"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -58,6 +63,7 @@ runs="${runs:-3}"
 duration="${duration:-10}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive integer" >&2; exit 2; }
 [[ $duration =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a positive integer" >&2; exit 2; }
+[[ $rotation_count =~ ^[1-9][0-9]*$ ]] || { echo "--tokens must be a positive integer" >&2; exit 2; }
 [[ -z $serve || $serve =~ ^[1-9][0-9]*$ ]] || { echo "--serve must be a positive integer" >&2; exit 2; }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -116,7 +122,9 @@ start_service() {
     # From its own folder, as in the images (WORKDIR /app): the content root, where appsettings.json and
     # its log levels are read. Elsewhere every framework Information line would be logged per request.
     (cd "$work/$project" && exec env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$work/home/$name" \
-        DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 "$@" dotnet "$project.dll") >"$logs/$name.log" 2>&1 &
+        DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ${DOTNET_PerfMapEnabled:+DOTNET_PerfMapEnabled=$DOTNET_PerfMapEnabled} \
+        ${DOTNET_EnableWriteXorExecute:+DOTNET_EnableWriteXorExecute=$DOTNET_EnableWriteXorExecute} \
+        "$@" dotnet "$project.dll") >"$logs/$name.log" 2>&1 &
     pid_of[$name]=$!
 }
 
@@ -149,7 +157,7 @@ build_services() {
     rm -rf "$src"
     mkdir -p "$src"
     tar -C "$root" --exclude=bin --exclude=obj -cf - Directory.Build.props Directory.Packages.props global.json \
-        .editorconfig ServiceDefaults "${services[@]}" | tar -C "$src" -xf -
+        .editorconfig ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore "${services[@]}" | tar -C "$src" -xf -
     for project in "${services[@]}"; do
         rm -rf "${work:?}/$project"
         dotnet publish "$src/$project/$project.csproj" -c Release -o "$work/$project" -nologo -v quiet \
@@ -289,6 +297,23 @@ wrk_run() {
     cpu_delta "$work/cpu.before" "$work/cpu.after" "${out%.txt}.cpu" "$(awk -v a="$before_children" -v b="$children_seconds" 'BEGIN {print b - a}')"
 }
 
+# wrk_rotate OUT URL [TOKENS_FILE]: as wrk_run, through bench/lib/rotate.lua: one token of the file per request,
+# cycling; without a file the same script sends no token (the fair baseline: the same Lua cost per request).
+wrk_rotate() {
+    local out="$1" url="$2" tokens="${3:-}" args=(-t2 -c64 -d"${duration}s" --latency --timeout 10s -s "$lib/rotate.lua")
+    wait_quiet "$(basename "$out" .txt)"
+    children_cpu
+    local before_children=$children_seconds
+    cpu_snapshot >"$work/cpu.before"
+    timeout $((duration + 30)) wrk "${args[@]}" "$url" ${tokens:+-- "$tokens"} >"$out" 2>&1 || die "wrk failed: $(tail -3 "$out")"
+    cpu_snapshot >"$work/cpu.after"
+    children_cpu
+    cpu_delta "$work/cpu.before" "$work/cpu.after" "${out%.txt}.cpu" "$(awk -v a="$before_children" -v b="$children_seconds" 'BEGIN {print b - a}')"
+}
+
+redis_used_memory() { redis-cli -p "$redis_port" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
+redis_token_keys() { redis-cli -p "$redis_port" --scan --pattern 'v1:tok:*' | wc -l; }
+
 # hey_run OUT URL [TOKEN]: a fixed 2,000 requests/s (20 workers at 100/s each).
 hey_run() {
     local out="$1" url="$2" token="${3:-}" args=(-z "${duration}s" -c 20 -q 100 -t 10)
@@ -344,7 +369,7 @@ info = {
     "hey": sh("dpkg-query -W -f='\${Version}' hey 2>/dev/null"),
     "redis": sh("redis-server --version | cut -d' ' -f3"),
     "commit": sh("git -C '$root' rev-parse --short HEAD"),
-    "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults AuthService ResourceService SalesforceEmulator | wc -l"),
+    "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore AuthService ResourceService SalesforceEmulator | wc -l"),
     "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' --include=*.cs")),
     "runs": $runs,
     "duration": $duration,
@@ -436,6 +461,28 @@ fi
 
 record_rss cached
 redis-cli -p "$redis_port" info memory | tr -d '\r' | awk -F: '/^used_memory_rss:/ {print "cached redis-info", int($2 / 1024)}' >>"$raw/rss-redis.txt"
+
+log "scenario 7: $rotation_count distinct tokens, minted at the emulator, each validated once on rs1"
+tokens_file="$work/tokens.txt"
+python3 "$lib/probe.py" mint --emulator "$emulator" --count "$rotation_count" --out "$tokens_file" >"$raw/s7-mint.json"
+memory_before=$(redis_used_memory) keys_before=$(redis_token_keys)
+# At most 800 new tokens a second: the AuthService limits introspection to 1,000/s per caller.
+python3 "$lib/probe.py" warm --resource "$rs1" --tokens "$tokens_file" --workers 8 --rate 800 >"$raw/s7-warm.json"
+memory_after=$(redis_used_memory) keys_after=$(redis_token_keys)
+printf '{"used_memory_before": %s, "used_memory_after": %s, "token_keys_before": %s, "token_keys_after": %s}\n' \
+    "$memory_before" "$memory_after" "$keys_before" "$keys_after" >"$raw/s7-redis.json"
+record_rss tokens-validated
+# The rotation runs back to back, as users who keep coming: the entries they use are refreshed ahead of their end
+# (a pause longer than an entry's life would measure re-validation after idling instead). The baseline runs after.
+for ((i = 1; i <= runs; i++)); do
+    log "scenario 7, run $i/$runs: /secured cycling through $rotation_count tokens at 64 connections"
+    wrk_rotate "$raw/s7-rotate-$i.txt" "$rs1/secured" "$tokens_file"
+done
+record_rss tokens-rotated
+for ((i = 1; i <= runs; i++)); do
+    log "scenario 7, run $i/$runs: / through the same script"
+    wrk_rotate "$raw/s7-plain-$i.txt" "$rs1/"
+done
 
 log "scenario 6: restarting with caching off and the emulator 50 ms late"
 stop_services

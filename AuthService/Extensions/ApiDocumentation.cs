@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using SalesforceIdentity.Hosting;
 
 namespace AuthService;
 

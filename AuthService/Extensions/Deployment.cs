@@ -1,3 +1,4 @@
+using SalesforceIdentity.Hosting;
 using AuthService.Apis;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;

@@ -2,6 +2,7 @@ using AuthService.Flow;
 using AuthService.Salesforce;
 using AuthService.Tokens;
 using Microsoft.Extensions.Options;
+using SalesforceIdentity.Hosting;
 
 namespace AuthService;
 

@@ -7,10 +7,10 @@ namespace AuthService;
 /// <summary>The secret the ResourceService presents to <c>/oauth2/introspect</c>.</summary>
 public sealed class InternalApiOptions
 {
-    public const string SettingName = "INTERNAL_API_KEY";
+    public const string SettingName = InternalApi.ApiKeySetting;
 
     /// <summary>Shorter keys are guessable by a caller that can try many.</summary>
-    public const int MinimumLength = 16;
+    public const int MinimumLength = InternalApi.MinimumApiKeyLength;
 
     public string ApiKey { get; set; } = "";
 

@@ -5,7 +5,5 @@ public static class TokenFormat
 {
     /// <summary>Printable ASCII without spaces, at most <see cref="AuthDefaults.MaxTokenLength"/> characters.</summary>
     public static bool IsWellFormed(string? token) =>
-        !string.IsNullOrEmpty(token)
-        && token.Length <= AuthDefaults.MaxTokenLength
-        && token.All(c => c is > ' ' and <= '~');
+        TokenRules.IsWellFormed(token);
 }

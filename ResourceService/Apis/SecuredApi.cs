@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SalesforceIdentity.AspNetCore;
 
 namespace ResourceService.Apis;
 

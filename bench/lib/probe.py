@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark probes that a load tool cannot do: a synchronized burst of first requests with one new
-token (single-flight), and the time a revoke takes to reach every ResourceService instance.
+token (single-flight), the time a revoke takes to reach every ResourceService instance, and many distinct
+tokens minted at the emulator and validated once each (the 10,000-token scenario).
 
 Standard library only; every wait is bounded. Prints one JSON object on stdout.
 """
@@ -164,17 +165,98 @@ def revoke(args):
     }
 
 
+def pooled(count, workers, work):
+    """Runs work(connection_slot, i) for i in range(count) on `workers` threads; returns the results in order."""
+    results = [None] * count
+    next_index = [0]
+    lock = threading.Lock()
+
+    def loop(slot):
+        while True:
+            with lock:
+                i = next_index[0]
+                next_index[0] += 1
+            if i >= count:
+                return
+            try:
+                results[i] = work(slot, i)
+            except Exception as ex:  # noqa: BLE001 - reported as a result, the probe must finish
+                results[i] = type(ex).__name__
+
+    threads = [threading.Thread(target=loop, args=(slot,)) for slot in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def mint(args):
+    """Password-grant tokens straight from the emulator (no AuthService involved), one per line in --out."""
+    host, port = host_port(args.emulator)
+    conns = [http.client.HTTPConnection(host, port, timeout=TIMEOUT) for _ in range(args.workers)]
+    body = urllib.parse.urlencode({"grant_type": "password", "client_id": args.client_id, "client_secret": args.client_secret,
+                                   "username": args.username, "password": args.password})
+
+    def one(slot, _):
+        conns[slot].request("POST", "/services/oauth2/token", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = conns[slot].getresponse()
+        answer = response.read()
+        if response.status != 200:
+            return None
+        return json.loads(answer)["access_token"]
+
+    started = time.perf_counter()
+    tokens = pooled(args.count, args.workers, one)
+    good = [t for t in tokens if t and len(t) > 20]
+    with open(args.out, "w") as handle:
+        handle.write("\n".join(good) + "\n")
+    return {"requested": args.count, "minted": len(good), "seconds": round(time.perf_counter() - started, 1)}
+
+
+def warm(args):
+    """GET /secured once with every token of --tokens: each is validated through the AuthService once."""
+    tokens = [line.strip() for line in open(args.tokens) if line.strip()]
+    host, port = host_port(args.resource[0])
+    conns = [http.client.HTTPConnection(host, port, timeout=TIMEOUT) for _ in range(args.workers)]
+
+    started = time.perf_counter()
+
+    def one(slot, i):
+        # Request i is not sent before i / rate seconds into the run.
+        if args.rate:
+            delay = started + i / args.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        return get(conns[slot], "/secured", tokens[i])
+
+    statuses = pooled(len(tokens), args.workers, one)
+    counts = {}
+    for status in statuses:
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    return {"tokens": len(tokens), "statuses": counts, "seconds": round(time.perf_counter() - started, 1)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["burst", "revoke"])
-    parser.add_argument("--resource", action="append", required=True, help="ResourceService base URL (repeat)")
+    parser.add_argument("mode", choices=["burst", "revoke", "mint", "warm"])
+    parser.add_argument("--resource", action="append", help="ResourceService base URL (repeat)")
     parser.add_argument("--auth", help="AuthService base URL (revoke)")
     parser.add_argument("--emulator", help="emulator base URL (burst)")
-    parser.add_argument("--token", required=True)
+    parser.add_argument("--token", help="the token (burst, revoke)")
+    parser.add_argument("--tokens", help="a file of tokens, one a line (warm)")
+    parser.add_argument("--out", help="where minted tokens go (mint)")
+    parser.add_argument("--count", type=int, default=10000, help="tokens to mint (mint)")
+    parser.add_argument("--workers", type=int, default=16, help="concurrent connections (mint, warm)")
+    parser.add_argument("--rate", type=float, default=0, help="at most this many requests a second (warm); 0: no limit")
+    parser.add_argument("--client-id", default="local-client-id")
+    parser.add_argument("--client-secret", default="local-client-secret")
+    parser.add_argument("--username", default="demo@example.com")
+    parser.add_argument("--password", default="demo-password")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--max-wait", type=float, default=5.0, help="seconds to wait for every 401 after the revoke")
     args = parser.parse_args()
-    result = burst(args) if args.mode == "burst" else revoke(args)
+    result = {"burst": burst, "revoke": revoke, "mint": mint, "warm": warm}[args.mode](args)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

@@ -1,22 +1,20 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AuthService.Tests;
 
 /// <summary>
-/// Salesforce's documented answers (tests/Fixtures/salesforce-answers.jsonc, each with its source) fed to the
+/// Salesforce's documented answers (tests/TestSupport/salesforce-answers.jsonc, each with its source) fed to the
 /// AuthService's Salesforce client through its own HttpClient pipeline, with only the wire replaced: what the
 /// product does with each is what it will do with a real org.
 /// </summary>
 [Collection(SharedRedis.Name)]
 public sealed class DocumentedAnswerTests(RedisServerFixture redis)
 {
-    public static TheoryData<string> TokenSuccesses => new(Answers.Names("token.").Where(name => !name.StartsWith("token.error.", StringComparison.Ordinal)));
+    public static TheoryData<string> TokenSuccesses => new(SalesforceAnswers.Names("token.").Where(name => !name.StartsWith("token.error.", StringComparison.Ordinal)));
 
-    public static TheoryData<string> TokenErrors => new(Answers.Names("token.error."));
+    public static TheoryData<string> TokenErrors => new(SalesforceAnswers.Names("token.error."));
 
     [Theory]
     [MemberData(nameof(TokenSuccesses))]
@@ -24,8 +22,8 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     {
         using var harness = new ValidatorHarness(redis.Redis);
         // Signed with our secret as Salesforce would sign it for us; every other value is the documentation's.
-        var documented = SignedForUs(Answers.Body(name).AsObject(), harness.SalesforceOptions.ClientSecret);
-        harness.Salesforce.Answer = _ => Task.FromResult(Answers.Response(name, documented));
+        var documented = SignedForUs(SalesforceAnswers.Body(name).AsObject(), harness.SalesforceOptions.ClientSecret);
+        harness.Salesforce.Answer = _ => Task.FromResult(SalesforceAnswers.Response(name, documented));
 
         var response = await harness.Client.PasswordAsync("u@example.com", "p", default);
 
@@ -38,8 +36,8 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task EveryDocumentedTokenErrorBecomesThatOAuthErrorNeverAFault(string name)
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        harness.Salesforce.Answer = _ => Task.FromResult(Answers.Response(name));
-        var documented = Answers.Body(name);
+        harness.Salesforce.Answer = _ => Task.FromResult(SalesforceAnswers.Response(name));
+        var documented = SalesforceAnswers.Body(name);
 
         var response = await harness.Client.ExchangeCodeAsync("code", "verifier", default);
 
@@ -52,10 +50,10 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task DocumentedActiveIntrospectionOfOurOwnTokenIsActiveWithItsUserAndOrg()
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        var answer = Answers.Body("introspect.active").AsObject();
+        var answer = SalesforceAnswers.Body("introspect.active").AsObject();
         answer["client_id"] = ValidatorHarness.ClientId;
         answer["exp"] = harness.SecondsFromNow(TimeSpan.FromHours(1));
-        harness.Introspection = () => Answers.Response("introspect.active", answer);
+        harness.Introspection = () => SalesforceAnswers.Response("introspect.active", answer);
 
         var validation = await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default);
 
@@ -70,9 +68,9 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task DocumentedActiveIntrospectionOfAnotherAppsTokenIsRefused()
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        var answer = Answers.Body("introspect.active").AsObject();
+        var answer = SalesforceAnswers.Body("introspect.active").AsObject();
         answer["exp"] = harness.SecondsFromNow(TimeSpan.FromHours(1));
-        harness.Introspection = () => Answers.Response("introspect.active", answer);
+        harness.Introspection = () => SalesforceAnswers.Response("introspect.active", answer);
 
         Assert.False((await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default)).Active);
     }
@@ -81,7 +79,7 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task DocumentedInactiveIntrospectionIsRefusedWithoutAskingUserInfo()
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        harness.Introspection = () => Answers.Response("introspect.inactive");
+        harness.Introspection = () => SalesforceAnswers.Response("introspect.inactive");
 
         Assert.False((await harness.Validator.ValidateAsync(ValidatorHarness.NewToken(), default)).Active);
         Assert.Equal(0, harness.UserInfoCalls);
@@ -91,7 +89,7 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task DocumentedUserInfoGivesTheUserOrgUsernameAndInstance()
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        harness.Salesforce.Answer = _ => Task.FromResult(Answers.Response("userinfo"));
+        harness.Salesforce.Answer = _ => Task.FromResult(SalesforceAnswers.Response("userinfo"));
 
         var userInfo = await harness.Client.GetUserInfoAsync("token", default);
 
@@ -102,7 +100,7 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     public async Task DocumentedUserInfoRefusalMeansTheTokenIsDeadNotAFault()
     {
         using var harness = new ValidatorHarness(redis.Redis);
-        harness.Salesforce.Answer = _ => Task.FromResult(Answers.Response("userinfo.bad_token"));
+        harness.Salesforce.Answer = _ => Task.FromResult(SalesforceAnswers.Response("userinfo.bad_token"));
 
         Assert.Null(await harness.Client.GetUserInfoAsync("token", default));
     }
@@ -114,7 +112,7 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
     {
         // RFC 7009 §2.2: an invalid token needs no revoking; Salesforce's 400 for one is not a fault.
         using var harness = new ValidatorHarness(redis.Redis);
-        harness.Salesforce.Answer = _ => Task.FromResult(Answers.Response(name));
+        harness.Salesforce.Answer = _ => Task.FromResult(SalesforceAnswers.Response(name));
 
         await harness.Client.RevokeAsync("token", default);
 
@@ -148,35 +146,5 @@ public sealed class DocumentedAnswerTests(RedisServerFixture redis)
         }
 
         return answer;
-    }
-
-    /// <summary>The fixture file, copied next to the tests.</summary>
-    private static class Answers
-    {
-        private static readonly Dictionary<string, JsonObject> All = Load();
-
-        public static IEnumerable<string> Names(string prefix) => All.Keys.Where(name => name.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
-
-        public static JsonNode Body(string name) => All[name]["body"]!.DeepClone();
-
-        /// <summary>The documented answer (or <paramref name="body"/> in its place) as Salesforce would put it on the wire.</summary>
-        public static HttpResponseMessage Response(string name, JsonNode? body = null)
-        {
-            var answer = All[name];
-            var content = body ?? answer["body"]!;
-            var text = content.GetValueKind() == JsonValueKind.String ? content.GetValue<string>() : content.ToJsonString();
-            var mediaType = answer["contentType"]?.GetValue<string>();
-            return new HttpResponseMessage((HttpStatusCode)answer["status"]!.GetValue<int>())
-            {
-                Content = mediaType is null ? new ByteArrayContent([]) : new StringContent(text, Encoding.UTF8, mediaType),
-            };
-        }
-
-        private static Dictionary<string, JsonObject> Load()
-        {
-            var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "salesforce-answers.jsonc"));
-            var root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
-            return root.ToDictionary(p => p.Key, p => p.Value!.AsObject(), StringComparer.Ordinal);
-        }
     }
 }

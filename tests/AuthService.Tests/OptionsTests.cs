@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Hosting;
+using SalesforceIdentity.Contract;
+using SalesforceIdentity.Hosting;
 
 namespace AuthService.Tests;
 

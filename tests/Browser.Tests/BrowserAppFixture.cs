@@ -29,7 +29,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     /// <c>docs/screenshots/</c> of the repository that the README shows (so a plain test run leaves the tree clean).
     /// </summary>
     public static string ScreenshotDirectory { get; } = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
-        ? Path.Combine(FindRepositoryRoot(), "docs", "screenshots")
+        ? Path.Combine(Repository.Root, "docs", "screenshots")
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()
@@ -101,26 +101,6 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name), Type = ScreenshotType.Png });
     }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SalesforceIdentity.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SalesforceIdentity.slnx not found above the test binaries.");
-    }
-}
-
-/// <summary>The emulator's default user (contract: "Emulator defaults").</summary>
-public static class EmulatorUser
-{
-    public const string Username = "demo@example.com";
-    public const string Password = "demo-password";
 }
 
 [CollectionDefinition(Name)]

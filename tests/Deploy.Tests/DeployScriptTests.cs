@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Deploy.Tests.Hosting;
 
 namespace Deploy.Tests;
 

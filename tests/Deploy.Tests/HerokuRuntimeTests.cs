@@ -71,8 +71,8 @@ public sealed class HerokuRuntimeTests(PublishedServicesFixture fixture)
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["username"] = PublishedServicesFixture.EmulatorUsername,
-            ["password"] = PublishedServicesFixture.EmulatorPassword,
+            ["username"] = EmulatorUser.Username,
+            ["password"] = EmulatorUser.Password,
         });
         using var response = await auth.PostAsync(new Uri("/oauth2/login", UriKind.Relative), form);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"/oauth2/login answered {(int)response.StatusCode}.");

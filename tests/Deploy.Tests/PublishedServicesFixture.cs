@@ -22,8 +22,6 @@ public sealed class PublishedServicesFixture : IAsyncLifetime
 
     public const string EmulatorClientId = "local-client-id";
     public const string EmulatorClientSecret = "local-client-secret";
-    public const string EmulatorUsername = "demo@example.com";
-    public const string EmulatorPassword = "demo-password";
 
     /// <summary>The emulator's one org (SalesforceEmulator's defaults): production accepts only listed orgs.</summary>
     public const string EmulatorOrgId = "00D5g000004ABCD";

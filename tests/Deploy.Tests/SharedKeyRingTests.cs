@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Deploy.Tests.Hosting;
 
 namespace Deploy.Tests;
 
@@ -21,7 +20,7 @@ public sealed class SharedKeyRingTests(PublishedServicesFixture fixture)
         using var secondAuth = secondDyno.CreateClient();
         using var emulator = fixture.Emulator.CreateClient();
 
-        var (callback, cookie) = await BrowserLogin.StartAndLogInAsync(firstAuth, emulator);
+        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(firstAuth, emulator);
         using var callbackRequest = new HttpRequestMessage(HttpMethod.Get, callback.To(secondDyno.BaseAddress));
         callbackRequest.Headers.Add("Cookie", cookie);
         using var callbackResponse = await secondAuth.SendAsync(callbackRequest);
@@ -66,7 +65,7 @@ public sealed class SharedKeyRingTests(PublishedServicesFixture fixture)
         {
             await dyno.WaitUntilOkAsync("/health", PublishedServicesFixture.StartTimeout);
             using var auth = dyno.CreateClient();
-            (callback, cookie) = await BrowserLogin.StartAndLogInAsync(auth, emulator);
+            (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
             await dyno.StopAsync(PublishedServicesFixture.HerokuShutdownLimit);
             Assert.True(dyno.HasExited, "The dyno did not stop.");
         }

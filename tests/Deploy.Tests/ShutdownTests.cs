@@ -41,8 +41,8 @@ public sealed class ShutdownTests(PublishedServicesFixture fixture)
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["username"] = PublishedServicesFixture.EmulatorUsername,
-            ["password"] = PublishedServicesFixture.EmulatorPassword,
+            ["username"] = EmulatorUser.Username,
+            ["password"] = EmulatorUser.Password,
         });
         using var response = await auth.PostAsync(new Uri("/oauth2/login", UriKind.Relative), form);
         return response.StatusCode;

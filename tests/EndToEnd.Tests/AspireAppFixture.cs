@@ -170,13 +170,6 @@ public sealed record TokenAnswer(
     [property: JsonPropertyName("scope")] string? Scope,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken);
 
-/// <summary>The emulator's default user (contract: "Emulator defaults").</summary>
-public static class EmulatorUser
-{
-    public const string Username = "demo@example.com";
-    public const string Password = "demo-password";
-}
-
 public static class EmulatorPaths
 {
     public const string Introspect = "/services/oauth2/introspect";

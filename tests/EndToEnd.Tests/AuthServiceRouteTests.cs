@@ -94,7 +94,7 @@ public sealed class AuthServiceRouteTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
         fixture.RememberSecrets(code);
         using var request = new HttpRequestMessage(HttpMethod.Get, callback);

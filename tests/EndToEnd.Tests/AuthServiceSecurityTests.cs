@@ -15,7 +15,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (victimCallback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (victimCallback, _) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         var stolenCode = QueryHelpers.ParseQuery(victimCallback.Query)["code"].ToString();
         fixture.RememberSecrets(stolenCode);
 
@@ -42,7 +42,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         var code = await BrowserLogin.CallbackAsync(auth, callback, cookie);
         fixture.RememberSecrets(code);
         var tokenCallsBefore = await fixture.CountEmulatorRequestsAsync(EmulatorPaths.Token);
@@ -85,7 +85,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, _) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         using var otherBrowser = await auth.GetAsync("/oauth2/authorize");
         var otherCookie = otherBrowser.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
         using var request = new HttpRequestMessage(HttpMethod.Get, callback);
@@ -113,7 +113,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     [Fact]
     public async Task ConcurrentRefreshesOfOneTokenMakeOneSalesforceCallAndAllGetTheAnswer()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         Assert.NotNull(tokens.RefreshToken);
         using var auth = fixture.CreateClient("authservice");
         var refreshesBefore = await CountGrantsAsync("refresh_token");
@@ -133,7 +133,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     [Fact]
     public async Task RefreshDuringASalesforceFaultIs503AndTheRefreshTokenStillWorksAfter()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         using var auth = fixture.CreateClient("authservice");
 
         await using (await EmulatorFault.StartAsync(fixture, new { latencyMs = 0, statusCode = 503, path = EmulatorPaths.Token, count = 1 }))
@@ -222,7 +222,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     [Fact]
     public async Task RevokingARefreshTokenRefusesItsAccessTokensDespiteTheCaches()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         using var resource = fixture.CreateClient("resourceservice");
         using var auth = fixture.CreateClient("authservice");
         for (var i = 0; i < 6; i++)
@@ -291,7 +291,7 @@ public sealed class AuthServiceSecurityTests(AspireAppFixture fixture)
     [Fact]
     public async Task RedisHoldsNoRawTokenAndTokenKeysAreSha256Hashes()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         var passwordToken = await fixture.GetPasswordGrantTokenAsync();
         using var resource = fixture.CreateClient("resourceservice");
         using (await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens.AccessToken!)))

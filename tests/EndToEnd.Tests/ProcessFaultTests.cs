@@ -17,8 +17,8 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
         // Logging in needs Redis (state and PKCE; the record of a password-grant token), so every token comes first,
         // once the AuthService has its Redis back from whatever fault an earlier test made.
         await AuthServiceReadyAsync();
-        var cachedToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
-        var freshToken = (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!;
+        var cachedToken = (await AppLogin.GetTokensAsync(fixture)).AccessToken!;
+        var freshToken = (await AppLogin.GetTokensAsync(fixture)).AccessToken!;
         var passwordToken = await fixture.GetPasswordGrantTokenAsync();
         using var resource = fixture.CreateClient("resourceservice");
         using var auth = fixture.CreateClient("authservice");
@@ -58,7 +58,7 @@ public sealed class ProcessFaultTests(AspireAppFixture fixture)
         // Fresh tokens, so that the burst's first requests must pass through the AuthService and its stalled Redis.
         // Web-server-flow tokens: introspection needs no Redis (a password-grant token's record does, so it gets 503).
         await AuthServiceReadyAsync();
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ => (await BrowserLogin.GetTokensAsync(fixture)).AccessToken!));
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ => (await AppLogin.GetTokensAsync(fixture)).AccessToken!));
         using var resource = fixture.CreateClient("resourceservice");
         resource.Timeout = TimeSpan.FromSeconds(15);
         var connectionString = await fixture.App.GetConnectionStringAsync("cache");

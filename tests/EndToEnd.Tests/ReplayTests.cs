@@ -71,7 +71,7 @@ public sealed class ReplayTests(AspireAppFixture fixture)
     [Fact]
     public async Task RotatedRefreshTokenReplayedAfterTheWindowReachesSalesforceWhichRefusesIt()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         using var auth = fixture.CreateClient("authservice");
         var refreshesBefore = await CountRefreshGrantsAsync();
         using var refresh = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", tokens.RefreshToken!)));
@@ -93,7 +93,7 @@ public sealed class ReplayTests(AspireAppFixture fixture)
     [Fact]
     public async Task RevokedRefreshTokenIsRefusedBySalesforceNotAnsweredFromTheSharedAnswer()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         using var auth = fixture.CreateClient("authservice");
         using var refresh = await auth.PostAsync("/oauth2/refresh", Form(("refresh_token", tokens.RefreshToken!)));
         Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);

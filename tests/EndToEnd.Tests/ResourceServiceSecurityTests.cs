@@ -63,7 +63,7 @@ public sealed class ResourceServiceSecurityTests(AspireAppFixture fixture)
     [Fact]
     public async Task ApiScopedRouteOpensForAWebServerFlowTokenWhichCarriesTheApiScope()
     {
-        var token = await BrowserLogin.GetTokensAsync(fixture);
+        var token = await AppLogin.GetTokensAsync(fixture);
         Assert.Contains("api", token.Scope!.Split(' '));
         using var resource = fixture.CreateClient("resourceservice");
 

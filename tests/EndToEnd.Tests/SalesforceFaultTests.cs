@@ -81,7 +81,7 @@ public sealed class SalesforceFaultTests(AspireAppFixture fixture)
     /// <summary>A token of the kind, never validated yet, and the Salesforce endpoint the AuthService checks it at.</summary>
     private async Task<(string Token, string Path)> TokenAsync(string kind) => kind == "password"
         ? (await fixture.GetPasswordGrantTokenAsync(), EmulatorPaths.UserInfo)
-        : ((await BrowserLogin.GetTokensAsync(fixture)).AccessToken!, EmulatorPaths.Introspect);
+        : ((await AppLogin.GetTokensAsync(fixture)).AccessToken!, EmulatorPaths.Introspect);
 
     private async Task<HttpResponseMessage> IntrospectAsync(string token)
     {

@@ -25,7 +25,7 @@ public sealed class ScaleOutTests(ScaledOutAppFixture fixture)
     {
         for (var i = 0; i < 4; i++)
         {
-            var tokens = await BrowserLogin.GetTokensAsync(fixture);
+            var tokens = await AppLogin.GetTokensAsync(fixture);
             using var resource = fixture.CreateClient("resourceservice");
             using var secured = await resource.SendAsync(ProtectedRouteTests.Get("/secured", tokens.AccessToken!));
             Assert.Equal(HttpStatusCode.OK, secured.StatusCode);
@@ -35,7 +35,7 @@ public sealed class ScaleOutTests(ScaledOutAppFixture fixture)
     [Fact]
     public async Task ConcurrentRefreshesAcrossReplicasMakeOneSalesforceCall()
     {
-        var tokens = await BrowserLogin.GetTokensAsync(fixture);
+        var tokens = await AppLogin.GetTokensAsync(fixture);
         using var auth = fixture.CreateClient("authservice");
         var before = await CountRefreshGrantsAsync();
 

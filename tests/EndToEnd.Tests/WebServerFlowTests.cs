@@ -15,7 +15,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
         using var emulator = fixture.CreateClient("salesforce");
         using var resource = fixture.CreateClient("resourceservice");
 
-        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         using var callbackRequest = new HttpRequestMessage(HttpMethod.Get, callback);
         callbackRequest.Headers.Add("Cookie", cookie);
         using var callbackResponse = await auth.SendAsync(callbackRequest);
@@ -60,7 +60,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, cookie) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, cookie) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
 
         using var first = new HttpRequestMessage(HttpMethod.Get, callback);
         first.Headers.Add("Cookie", cookie);
@@ -82,7 +82,7 @@ public sealed class WebServerFlowTests(AspireAppFixture fixture)
     {
         using var auth = fixture.CreateClient("authservice");
         using var emulator = fixture.CreateClient("salesforce");
-        var (callback, _) = await BrowserLogin.LogInThroughEmulatorAsync(auth, emulator);
+        var (callback, _) = await AppLogin.LogInThroughEmulatorAsync(auth, emulator);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
 
         using var response = await auth.GetAsync(callback);

@@ -105,7 +105,7 @@ public sealed class BearerRequestTests
     }
 
     [Theory]
-    [InlineData(ResourceDefaults.MaxTokenLength + 1)]
+    [InlineData(TokenRules.MaxLength + 1)]
     [InlineData(8 * 1024)]
     [InlineData(64 * 1024)]
     public async Task OversizedTokenGets400BeforeAnyCall(int length)
@@ -125,7 +125,7 @@ public sealed class BearerRequestTests
         await using var host = await ResourceServiceHost.StartAsync();
         host.AuthService.Respond = AuthServiceAnswers.Active();
 
-        using var response = await host.GetAsync("/secured", new string('a', ResourceDefaults.MaxTokenLength));
+        using var response = await host.GetAsync("/secured", new string('a', TokenRules.MaxLength));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         host.AssertOnlyAuthServiceCalled(1);

@@ -74,7 +74,7 @@ public sealed class FakeServer : IAsyncDisposable
         _requests.Enqueue(new RecordedRequest(
             context.Request.Method,
             context.Request.Path,
-            context.Request.Headers[ResourceDefaults.ApiKeyHeader].ToString(),
+            context.Request.Headers[InternalApi.ApiKeyHeader].ToString(),
             context.Request.Headers.Authorization.ToString(),
             form));
         try

@@ -39,8 +39,8 @@ public sealed class LocalCacheTests(RedisServerFixture redis)
         }
 
         host.AuthService.Respond = AuthServiceAnswers.Inactive;
-        await redis.Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(ResourceDefaults.RevocationChannel), Caching.LocalValidationCache.KeyFor("token-b"));
-        await WaitUntilAsync(() => !host.LocalCache.TryGet(Caching.LocalValidationCache.KeyFor("token-b"), out _));
+        await redis.Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Revocations.Channel), TokenHash.CacheKeyFor("token-b"));
+        await WaitUntilAsync(() => !host.LocalCache.TryGet(LocalValidationCache.KeyFor("token-b"), out _));
         using var afterRevoke = await host.GetAsync("/secured", "token-b");
 
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);

@@ -21,11 +21,11 @@ public sealed class ResourceServiceHost : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout, string? redis, TimeProvider? time)
+    private ResourceServiceHost(FakeServer authService, FakeServer canary, TimeSpan? attemptTimeout, string? redis, TimeProvider? time, Action<IServiceCollection>? services)
     {
         AuthService = authService;
         Canary = canary;
-        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs, redis, time);
+        _factory = new Factory(authService.Url, attemptTimeout, Outbound, Logs, redis, time, services);
         Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Client.Timeout = RequestTimeout;
     }
@@ -47,16 +47,17 @@ public sealed class ResourceServiceHost : IAsyncDisposable
     /// </param>
     /// <param name="redis">A Redis connection string: turns the in-process cache and its revocation listener on.</param>
     /// <param name="time">A clock for the handler and the in-process cache.</param>
-    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null, string? redis = null, TimeProvider? time = null)
+    /// <param name="services">Changes to the service's registrations: scheme events, options.</param>
+    public static async Task<ResourceServiceHost> StartAsync(TimeSpan? attemptTimeout = null, string? redis = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var authService = await FakeServer.StartAsync();
         var canary = await FakeServer.StartAsync();
         canary.Respond = AuthServiceAnswers.Active();
-        return new ResourceServiceHost(authService, canary, attemptTimeout, redis, time);
+        return new ResourceServiceHost(authService, canary, attemptTimeout, redis, time, services);
     }
 
     /// <summary>The in-process cache of the service under test.</summary>
-    public Caching.LocalValidationCache LocalCache => _factory.Services.GetRequiredService<Caching.LocalValidationCache>();
+    internal LocalValidationCache LocalCache => _factory.Services.GetRequiredService<LocalValidationCache>();
 
     public async Task<HttpResponseMessage> GetAsync(string path, string? token = null, params (string Name, string Value)[] headers)
     {
@@ -101,7 +102,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
         Logs.Dispose();
     }
 
-    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs, string? redis, TimeProvider? time)
+    private sealed class Factory(Uri authServiceUrl, TimeSpan? attemptTimeout, OutboundLog outbound, CapturedLogs logs, string? redis, TimeProvider? time, Action<IServiceCollection>? configure)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -116,7 +117,7 @@ public sealed class ResourceServiceHost : IAsyncDisposable
             // Checklist E40: everything at Trace, overriding appsettings.json, so a leak cannot hide behind a level.
             builder.UseSetting("Logging:LogLevel:Default", "Trace");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs.Provider));
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter>(new InnermostRecorderFilter(outbound));
@@ -127,8 +128,10 @@ public sealed class ResourceServiceHost : IAsyncDisposable
 
                 if (attemptTimeout is { } timeout)
                 {
-                    services.PostConfigure<AuthServiceOptions>(options => options.AttemptTimeout = timeout);
+                    services.PostConfigure<SalesforceTokenValidationOptions>(options => options.AttemptTimeout = timeout);
                 }
+
+                configure?.Invoke(services);
             });
         }
     }

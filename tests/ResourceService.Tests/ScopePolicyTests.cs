@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
-using ResourceService.Authorization;
 
 namespace ResourceService.Tests;
 
@@ -89,7 +88,7 @@ public sealed class ScopePolicyTests
         var policy = new AuthorizationPolicyBuilder().RequireScope("api", "full").Build();
         var user = new ClaimsPrincipal(new ClaimsIdentity(
             granted.Split(' ').Select(scope => new Claim(SalesforceClaimTypes.Scope, scope)),
-            ResourceDefaults.AuthenticationScheme));
+            SalesforceTokenDefaults.AuthenticationScheme));
         await using var services = new ServiceCollection().AddLogging().AddAuthorization().BuildServiceProvider();
 
         var result = await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(user, policy);

@@ -1,9 +1,10 @@
+using SalesforceIdentity.Tests;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 
 namespace SalesforceEmulator.Tests;
 
-/// <summary>The emulator answers every situation of <c>tests/Fixtures/salesforce-answers.jsonc</c> in Salesforce's documented shape.</summary>
+/// <summary>The emulator answers every situation of <c>tests/TestSupport/salesforce-answers.jsonc</c> in Salesforce's documented shape.</summary>
 public sealed class SalesforceAnswerShapeTests
 {
     private const string Other = "other@example.com";

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deploy.Tests.Hosting;
 
 namespace Deploy.Tests.Docker;
 
