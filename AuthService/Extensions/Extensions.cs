@@ -36,6 +36,11 @@ internal static class Extensions
             .ValidateOnStart();
 
         builder.AddRedisFromEnvironment(AuthDefaults.RedisConnectionName, required: true);
+        builder.Services.AddOptions<RedisCallOptions>()
+            .BindConfiguration(RedisCallOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RedisCalls>();
 
         builder.AddSharedKeyRing();
         builder.RestrictHostsWhenDeployed();

@@ -18,8 +18,4 @@ public sealed class TokenCacheOptions
     /// <summary>Margin kept before a token's expiry, for clock differences with Salesforce.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Bound on every Redis call on the validation path; past it, Salesforce is asked instead.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
-    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
 }

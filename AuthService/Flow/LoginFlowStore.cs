@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 
 namespace AuthService.Flow;
 
@@ -11,18 +10,19 @@ namespace AuthService.Flow;
 /// that verifier until the exchange. Each value is read and deleted in one command, so a state or a
 /// handle works once.
 /// </summary>
-public sealed partial class LoginFlowStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, ILogger<LoginFlowStore> logger)
+public sealed partial class LoginFlowStore(RedisCalls redis, IDataProtectionProvider dataProtection, ILogger<LoginFlowStore> logger)
 {
-    private const string Upstream = "The login state store (Redis)";
+    // Without Redis a login cannot be bound to its browser safely: every call fails closed.
+    private const string Use = "login state";
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("AuthService.CodeHandle.v1");
 
     public Task SaveStateAsync(string state, string codeVerifier) =>
-        RunAsync(db => db.StringSetAsync(RedisKeys.State(state), codeVerifier, AuthDefaults.StateLifetime));
+        redis.OrFailAsync(Use, db => db.StringSetAsync(RedisKeys.State(state), codeVerifier, AuthDefaults.StateLifetime));
 
     /// <summary>The verifier stored with <paramref name="state"/>, or null if it is unknown, expired or used.</summary>
     public async Task<string?> TakeStateAsync(string state) =>
-        await RunAsync(db => db.StringGetDeleteAsync(RedisKeys.State(state)));
+        await redis.OrFailAsync(Use, db => db.StringGetDeleteAsync(RedisKeys.State(state)));
 
     /// <summary>
     /// Keeps Salesforce's <paramref name="code"/> and its <paramref name="codeVerifier"/> server-side and answers a fresh
@@ -34,7 +34,7 @@ public sealed partial class LoginFlowStore(IConnectionMultiplexer redis, IDataPr
         var key = RedisKeys.CodeHandle(handle);
         var json = JsonSerializer.SerializeToUtf8Bytes(new CodeGrant(code, codeVerifier), FlowJsonContext.Default.CodeGrant);
         // Encrypted, and bound to this key: Redis never holds the code in the clear, and an entry copied under another handle's key does not open.
-        await RunAsync(db => db.StringSetAsync(key, _protector.CreateProtector(key).Protect(json), AuthDefaults.CodeHandleLifetime));
+        await redis.OrFailAsync(Use, db => db.StringSetAsync(key, _protector.CreateProtector(key).Protect(json), AuthDefaults.CodeHandleLifetime));
         return handle;
     }
 
@@ -42,7 +42,7 @@ public sealed partial class LoginFlowStore(IConnectionMultiplexer redis, IDataPr
     public async Task<CodeGrant?> RedeemHandleAsync(string handle)
     {
         var key = RedisKeys.CodeHandle(handle);
-        var stored = await RunAsync(db => db.StringGetDeleteAsync(key));
+        var stored = await redis.OrFailAsync(Use, db => db.StringGetDeleteAsync(key));
         if (!stored.HasValue)
         {
             return null;
@@ -56,19 +56,6 @@ public sealed partial class LoginFlowStore(IConnectionMultiplexer redis, IDataPr
         {
             LogUnreadableHandle(logger);
             return null;
-        }
-    }
-
-    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command)
-    {
-        try
-        {
-            return await command(redis.GetDatabase()).WaitAsync(TimeSpan.FromSeconds(2));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Without Redis a login cannot be bound to its browser safely: refuse rather than degrade.
-            throw new UpstreamUnavailableException(Upstream, ex.GetType().Name, ex);
         }
     }
 

@@ -17,14 +17,16 @@ namespace AuthService.Flow;
 /// stores nothing, so a retry after it starts afresh with the same, still valid, refresh token.
 /// </summary>
 public sealed partial class RefreshCoordinator(
-    IConnectionMultiplexer redis,
+    RedisCalls redis,
     SalesforceClient salesforce,
     IDataProtectionProvider dataProtection,
     AuthMetrics metrics,
     TimeProvider time,
     ILogger<RefreshCoordinator> logger)
 {
-    private const string Upstream = "The refresh coordination store (Redis)";
+    // Without the lock two instances could both refresh, and under rotation Salesforce would take the second for
+    // reuse and revoke the family: every call fails closed (503, retry later) rather than risk the session.
+    private const string Use = "refresh lock";
 
     /// <summary>Longer than a Salesforce call may take (3 s), so a live winner never loses its lock.</summary>
     private static readonly TimeSpan LockLifetime = TimeSpan.FromSeconds(10);
@@ -37,7 +39,6 @@ public sealed partial class RefreshCoordinator(
 
     private static readonly TimeSpan WaitForWinner = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("AuthService.RefreshResult.v1");
     // Callers who joined a refresh that faulted do not try again: Salesforce may have rotated the token before the
@@ -65,7 +66,7 @@ public sealed partial class RefreshCoordinator(
                 return shared;
             }
 
-            if (await RunAsync(db => db.LockTakeAsync(lockKey, owner, LockLifetime)))
+            if (await redis.OrFailAsync(Use, db => db.LockTakeAsync(lockKey, owner, LockLifetime)))
             {
                 try
                 {
@@ -92,7 +93,7 @@ public sealed partial class RefreshCoordinator(
                 }
                 finally
                 {
-                    await RunAsync(db => db.LockReleaseAsync(lockKey, owner));
+                    await redis.OrFailAsync(Use, db => db.LockReleaseAsync(lockKey, owner));
                 }
             }
 
@@ -112,12 +113,12 @@ public sealed partial class RefreshCoordinator(
     public Task ForgetAsync(string token)
     {
         var key = RedisKeys.Refresh(token);
-        return RunAsync(db => db.KeyDeleteAsync([$"{key}:result", $"{key}:lock"]));
+        return redis.OrFailAsync(Use, db => db.KeyDeleteAsync([$"{key}:result", $"{key}:lock"]));
     }
 
     private async Task<TokenResponse?> ReadResultAsync(string resultKey)
     {
-        var stored = await RunAsync(db => db.StringGetAsync(resultKey));
+        var stored = await redis.OrFailAsync(Use, db => db.StringGetAsync(resultKey));
         if (!stored.HasValue)
         {
             return null;
@@ -145,7 +146,7 @@ public sealed partial class RefreshCoordinator(
     {
         var shared = new SharedRefreshResult(response.Token, response.Error, time.GetUtcNow() + ShareWindow);
         var payload = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(shared, AuthJsonContext.Default.SharedRefreshResult));
-        return RunAsync(db =>
+        return redis.OrFailAsync(Use, db =>
         {
             var transaction = db.CreateTransaction();
             transaction.AddCondition(Condition.StringEqual(lockKey, owner));
@@ -153,22 +154,6 @@ public sealed partial class RefreshCoordinator(
             return transaction.ExecuteAsync();
         });
     }
-
-    private static async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command, IConnectionMultiplexer redis)
-    {
-        try
-        {
-            return await command(redis.GetDatabase()).WaitAsync(RedisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Without the lock two instances could both refresh, and under rotation Salesforce would take the
-            // second for reuse and revoke the family: refuse (503, retry later) rather than risk the session.
-            throw new UpstreamUnavailableException(Upstream, ex.GetType().Name, ex);
-        }
-    }
-
-    private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command) => RunAsync(command, redis);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A shared refresh result could not be read; refreshing again")]
     private static partial void LogUnreadableResult(ILogger logger);

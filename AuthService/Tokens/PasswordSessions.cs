@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AuthService.Tokens;
 
@@ -12,7 +10,7 @@ namespace AuthService.Tokens;
 /// (never the token), sealed, with the org and user it was issued for, for no longer than a session can live
 /// (24 h, renewed while the token is in use, as Salesforce extends a session that is used).
 /// </summary>
-public sealed partial class PasswordSessions(IConnectionMultiplexer redis, CacheSeal seal, IOptions<TokenCacheOptions> options, ILogger<PasswordSessions> logger)
+public sealed partial class PasswordSessions(RedisCalls redis, CacheSeal seal, ILogger<PasswordSessions> logger)
 {
     /// <summary>Salesforce's longest session timeout.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
@@ -30,7 +28,7 @@ public sealed partial class PasswordSessions(IConnectionMultiplexer redis, Cache
 
         var key = RedisKeys.PasswordSession(accessToken);
         var value = seal.Seal(key, Encoding.UTF8.GetBytes($"{organizationId} {userId} {identityUrl}"));
-        if (!await RunAsync(db => db.StringSetAsync(key, value, Lifetime), "record"))
+        if (!await redis.OrDefaultAsync("password session record", db => db.StringSetAsync(key, value, Lifetime)))
         {
             LogNotRecorded(logger);
             return false;
@@ -43,26 +41,16 @@ public sealed partial class PasswordSessions(IConnectionMultiplexer redis, Cache
     public async Task<PasswordSession> FindAsync(string token)
     {
         var key = RedisKeys.PasswordSession(token);
-        RedisValue stored;
-        try
-        {
-            stored = await redis.GetDatabase().StringGetAsync(key).WaitAsync(options.Value.RedisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisUnavailable(logger, "read", ex.GetType().Name);
-            return PasswordSession.Unknown;
-        }
-
-        return stored.HasValue ? Open(key, stored!) : PasswordSession.None;
+        var (answered, stored) = await redis.AskAsync("password session read", db => db.StringGetAsync(key));
+        return !answered ? PasswordSession.Unknown : stored.HasValue ? Open(key, stored!) : PasswordSession.None;
     }
 
     /// <summary>The token is in use and live: keep the record as long as Salesforce keeps the session.</summary>
     public Task RenewAsync(string token) =>
-        RunAsync(db => db.KeyExpireAsync(RedisKeys.PasswordSession(token), Lifetime), "renew");
+        redis.OrDefaultAsync("password session renewal", db => db.KeyExpireAsync(RedisKeys.PasswordSession(token), Lifetime));
 
     public Task ForgetAsync(string token) =>
-        RunAsync(db => db.KeyDeleteAsync(RedisKeys.PasswordSession(token)), "forget");
+        redis.OrDefaultAsync("password session removal", db => db.KeyDeleteAsync(RedisKeys.PasswordSession(token)));
 
     private PasswordSession Open(string key, byte[] stored)
     {
@@ -75,24 +63,8 @@ public sealed partial class PasswordSessions(IConnectionMultiplexer redis, Cache
         return parts.Length == 3 ? PasswordSession.Found(parts[0], parts[1], parts[2]) : PasswordSession.None;
     }
 
-    private async Task<bool> RunAsync(Func<IDatabase, Task<bool>> command, string operation)
-    {
-        try
-        {
-            return await command(redis.GetDatabase()).WaitAsync(options.Value.RedisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisUnavailable(logger, operation, ex.GetType().Name);
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "A password-grant token could not be recorded; the login is answered 503")]
     private static partial void LogNotRecorded(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Password session {Operation} skipped: Redis unavailable ({ExceptionType})")]
-    private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
 }
 
 /// <summary>What <see cref="PasswordSessions"/> knows of a token.</summary>

@@ -18,14 +18,15 @@ public sealed class RevocationMemory(TimeProvider time)
 
     private const int PruneEvery = 1024;
 
-    private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);
+    // Keyed by the 32-byte hash, not its 71-character cache key: a day of revocations stays small.
+    private readonly ConcurrentDictionary<TokenHash, long> _revoked = new();
     private long _trustFrom = long.MaxValue;
     private int _sincePrune;
 
     /// <summary>Unix ms since which every revocation has been heard; <see cref="long.MaxValue"/> while deaf.</summary>
     public long TrustFrom => Interlocked.Read(ref _trustFrom);
 
-    public void Revoked(string key)
+    public void Revoked(TokenHash key)
     {
         var now = time.GetUtcNow();
         _revoked[key] = (now + RememberFor).ToUnixTimeMilliseconds();
@@ -35,7 +36,18 @@ public sealed class RevocationMemory(TimeProvider time)
         }
     }
 
-    public bool IsRevoked(string key) =>
+    /// <summary>The same, by the token's cache key (<c>v1:tok:&lt;sha256&gt;</c>).</summary>
+    public void Revoked(string cacheKey)
+    {
+        if (TokenHash.TryParseCacheKey(cacheKey, out var key))
+        {
+            Revoked(key);
+        }
+    }
+
+    public bool IsRevoked(string cacheKey) => TokenHash.TryParseCacheKey(cacheKey, out var key) && IsRevoked(key);
+
+    public bool IsRevoked(TokenHash key) =>
         _revoked.TryGetValue(key, out var until) && until > time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>True when a validation cached at <paramref name="cachedAt"/> (Unix ms) cannot predate an unheard revocation.</summary>
@@ -53,7 +65,7 @@ public sealed class RevocationMemory(TimeProvider time)
         {
             if (until <= now)
             {
-                _revoked.TryRemove(new KeyValuePair<string, long>(key, until));
+                _revoked.TryRemove(new KeyValuePair<TokenHash, long>(key, until));
             }
         }
     }

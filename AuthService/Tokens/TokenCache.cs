@@ -15,7 +15,7 @@ namespace AuthService.Tokens;
 /// authenticated values, no per-entry TTL computed from the token's expiry after the fact, no tombstones).
 /// </remarks>
 public sealed partial class TokenCache(
-    IConnectionMultiplexer redis,
+    RedisCalls redis,
     CacheSeal seal,
     RevocationMemory revocations,
     IOptions<TokenCacheOptions> options,
@@ -31,7 +31,7 @@ public sealed partial class TokenCache(
     /// </summary>
     public async Task<CacheLookup> GetAsync(string key)
     {
-        var stored = await RunBoundedAsync(db => db.StringGetAsync(key), "read");
+        var stored = await redis.OrDefaultAsync("token cache read", db => db.StringGetAsync(key));
         if (stored is not { HasValue: true })
         {
             return CacheLookup.Miss;
@@ -89,17 +89,17 @@ public sealed partial class TokenCache(
         var value = Seal(key, validation, ttl);
         if (replacing.IsNull)
         {
-            await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl, When.NotExists), "write");
+            await redis.OrDefaultAsync("token cache write", db => db.StringSetAsync(key, value, ttl, When.NotExists));
             return;
         }
 
-        await RunBoundedAsync(db =>
+        await redis.OrDefaultAsync("token cache replacement", db =>
         {
             var transaction = db.CreateTransaction();
             transaction.AddCondition(Condition.StringEqual(key, replacing));
             _ = transaction.StringSetAsync(key, value, ttl);
             return transaction.ExecuteAsync();
-        }, "replace");
+        });
     }
 
     /// <summary>
@@ -113,8 +113,8 @@ public sealed partial class TokenCache(
         revocations.Revoked(key);
         var ttl = Options.MaxTtl > Options.InactiveTtl ? Options.MaxTtl : Options.InactiveTtl;
         var value = Seal(key, TokenValidation.Inactive, ttl);
-        await RunBoundedAsync(db => db.StringSetAsync(key, value, ttl), "revoke");
-        await RunBoundedAsync(db => db.PublishAsync(RedisChannel.Literal(AuthDefaults.RevocationChannel), key), "announce");
+        await redis.OrDefaultAsync("revocation tombstone", db => db.StringSetAsync(key, value, ttl));
+        await redis.OrDefaultAsync("revocation announcement", db => db.PublishAsync(RedisChannel.Literal(AuthDefaults.RevocationChannel), key));
     }
 
     private byte[] Seal(string key, TokenValidation validation, TimeSpan ttl)
@@ -140,24 +140,8 @@ public sealed partial class TokenCache(
         return untilExpiry < Options.MaxTtl ? untilExpiry : Options.MaxTtl;
     }
 
-    private async Task<T?> RunBoundedAsync<T>(Func<IDatabase, Task<T>> command, string operation)
-    {
-        try
-        {
-            return await command(redis.GetDatabase()).WaitAsync(Options.RedisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisUnavailable(logger, operation, ex.GetType().Name);
-            return default;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token cache entry failed its HMAC check; treated as a miss")]
     private static partial void LogForgedEntry(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Token cache {Operation} skipped: Redis unavailable ({ExceptionType})")]
-    private static partial void LogRedisUnavailable(ILogger logger, string operation, string exceptionType);
 }
 
 /// <summary>A cache lookup: the validation it found (null on a miss), and the stored value it read, if any.</summary>

@@ -7,20 +7,17 @@ namespace AuthService.Tokens;
 /// tokens), so that revoking a refresh token evicts the cached validations of its access tokens too:
 /// Salesforce revokes them all, and the cache must not keep vouching for them.
 /// </summary>
-public sealed partial class TokenFamilies(IConnectionMultiplexer redis, ILogger<TokenFamilies> logger)
+public sealed class TokenFamilies(RedisCalls redis)
 {
     /// <summary>Access tokens live at most 24 h (Salesforce's longest session); the family need not outlive them.</summary>
     private static readonly TimeSpan FamilyLifetime = TimeSpan.FromHours(24);
 
-    private static readonly TimeSpan RedisTimeout = TimeSpan.FromMilliseconds(500);
-
     /// <summary>Records that <paramref name="accessToken"/> was issued from <paramref name="refreshToken"/>, and carries the family over on rotation.</summary>
-    public async Task RecordAsync(string refreshToken, string accessToken, string? rotatedFrom = null)
-    {
-        var family = (RedisKey)RedisKeys.Family(refreshToken);
-        try
+    /// <remarks>Fails open: losing this only means a later revoke of the refresh token leaves cached validations to their TTL.</remarks>
+    public Task RecordAsync(string refreshToken, string accessToken, string? rotatedFrom = null) =>
+        redis.OrDefaultAsync("token family record", async db =>
         {
-            var db = redis.GetDatabase();
+            RedisKey family = RedisKeys.Family(refreshToken);
             var batch = new List<Task>();
             if (rotatedFrom is not null)
             {
@@ -29,30 +26,14 @@ public sealed partial class TokenFamilies(IConnectionMultiplexer redis, ILogger<
 
             batch.Add(db.SetAddAsync(family, RedisKeys.Token(accessToken)));
             batch.Add(db.KeyExpireAsync(family, FamilyLifetime));
-            await Task.WhenAll(batch).WaitAsync(RedisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Losing this only means a later revoke of the refresh token leaves cached validations to their TTL.
-            LogRedisUnavailable(logger, ex.GetType().Name);
-        }
-    }
+            await Task.WhenAll(batch);
+            return true;
+        });
 
     /// <summary>The validation-cache keys of the access tokens issued from <paramref name="refreshToken"/>, if it is one.</summary>
     public async Task<IReadOnlyList<string>> MembersAsync(string refreshToken)
     {
-        try
-        {
-            var members = await redis.GetDatabase().SetMembersAsync(RedisKeys.Family(refreshToken)).WaitAsync(RedisTimeout);
-            return [.. members.Select(m => m.ToString())];
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisUnavailable(logger, ex.GetType().Name);
-            return [];
-        }
+        var members = await redis.OrDefaultAsync("token family read", db => db.SetMembersAsync(RedisKeys.Family(refreshToken)));
+        return members is null ? [] : [.. members.Select(m => m.ToString())];
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Token family bookkeeping skipped: Redis unavailable ({ExceptionType})")]
-    private static partial void LogRedisUnavailable(ILogger logger, string exceptionType);
 }

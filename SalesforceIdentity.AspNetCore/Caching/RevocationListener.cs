@@ -19,9 +19,8 @@ internal sealed partial class RevocationListener(
     ILogger<RevocationListener> logger)
     : IHostedService, IAsyncDisposable
 {
-    private readonly RedisChannel _channel = RedisChannel.Literal(Revocations.Channel);
     private ConnectionMultiplexer? _redis;
-    private int _subscribed;
+    private RevocationSubscription? _subscription;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,31 +31,16 @@ internal sealed partial class RevocationListener(
         }
 
         _redis = await ConnectionMultiplexer.ConnectAsync(Configuration(redis));
-        _redis.ConnectionFailed += OnConnectionFailed;
-        _redis.ConnectionRestored += OnConnectionRestored;
-        await TrySubscribeAsync();
+        _subscription = new RevocationSubscription(_redis, cache.Evict, OnListening, OnDeaf);
+        await _subscription.StartAsync();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         cache.StopListening();
-        if (_redis is null)
+        if (_subscription is not null)
         {
-            return;
-        }
-
-        _redis.ConnectionFailed -= OnConnectionFailed;
-        _redis.ConnectionRestored -= OnConnectionRestored;
-        try
-        {
-            if (Interlocked.Exchange(ref _subscribed, 0) == 1)
-            {
-                await _redis.GetSubscriber().UnsubscribeAsync(_channel).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
-        {
-            // Stopping never fails the host: the connection goes away with it anyway.
+            await _subscription.StopAsync(cancellationToken);
         }
     }
 
@@ -86,42 +70,18 @@ internal sealed partial class RevocationListener(
         return configuration;
     }
 
-    private async Task TrySubscribeAsync()
+    private void OnListening()
     {
-        try
-        {
-            if (Interlocked.CompareExchange(ref _subscribed, 1, 0) == 0)
-            {
-                await _redis!.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnRevocation(message)).WaitAsync(TimeSpan.FromSeconds(5));
-            }
-
-            cache.StartListening();
-            LogListening(logger);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            Interlocked.Exchange(ref _subscribed, 0);
-            // Redis is down at start: the cache stays out of the way until the connection is restored.
-            LogNotListening(logger, ex.GetType().Name);
-        }
+        cache.StartListening();
+        LogListening(logger);
     }
 
-    private void OnRevocation(RedisValue message)
+    private void OnDeaf(string reason)
     {
-        if (Revocations.TryRead(message.ToString(), out var token))
-        {
-            cache.Evict(token);
-        }
-    }
-
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
-    {
+        // Redis is down: the cache stays out of the way until the connection is restored.
         cache.StopListening();
-        LogNotListening(logger, e.FailureType.ToString());
+        LogNotListening(logger, reason);
     }
-
-    // StackExchange.Redis resubscribes by itself on reconnect; a subscription that never succeeded is made here.
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hearing revocations: the in-process token cache is on")]
     private static partial void LogListening(ILogger logger);

@@ -2,6 +2,7 @@ using AuthService.Flow;
 using AuthService.Salesforce;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace AuthService.Tests;
 
@@ -101,7 +102,7 @@ public sealed class RefreshCoordinatorTests(RedisServerFixture redis) : IDisposa
     public void Dispose() => _harness.Dispose();
 
     private RefreshCoordinator NewInstance() =>
-        new(redis.Redis, _harness.Client, _keyRing, _harness.Metrics, _harness.Time, NullLogger<RefreshCoordinator>.Instance);
+        new(new RedisCalls(redis.Redis, Options.Create(new RedisCallOptions()), NullLogger<RedisCalls>.Instance), _harness.Client, _keyRing, _harness.Metrics, _harness.Time, NullLogger<RefreshCoordinator>.Instance);
 
     private void AnswerRefreshes() => _harness.Salesforce.Answer = _ => Task.FromResult(Refreshed());
 

@@ -122,11 +122,12 @@ public sealed class RevocationReplayTests(RedisServerFixture redis)
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var memory = new RevocationMemory(time);
 
-        memory.Revoked("v1:tok:abc");
+        var key = RedisKeys.Token(ValidatorHarness.NewToken());
+        memory.Revoked(key);
         time.Advance(RevocationMemory.RememberFor - TimeSpan.FromSeconds(1));
-        Assert.True(memory.IsRevoked("v1:tok:abc"));
+        Assert.True(memory.IsRevoked(key));
 
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.False(memory.IsRevoked("v1:tok:abc"));
+        Assert.False(memory.IsRevoked(key));
     }
 }

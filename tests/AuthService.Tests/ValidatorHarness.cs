@@ -37,8 +37,9 @@ public sealed class ValidatorHarness : IDisposable
         var seal = new CacheSeal(Options.Create(new InternalApiOptions { ApiKey = "an-internal-api-key-for-tests" }));
         Revocations = new RevocationMemory(Time);
         Revocations.StartListening();
-        Cache = new TokenCache(redis, seal, Revocations, Options.Create(CacheOptions), Options.Create(SalesforceOptions), Time, NullLogger<TokenCache>.Instance);
-        PasswordSessions = new PasswordSessions(redis, seal, Options.Create(CacheOptions), NullLogger<PasswordSessions>.Instance);
+        var redisCalls = new RedisCalls(redis, Options.Create(new RedisCallOptions()), NullLogger<RedisCalls>.Instance);
+        Cache = new TokenCache(redisCalls, seal, Revocations, Options.Create(CacheOptions), Options.Create(SalesforceOptions), Time, NullLogger<TokenCache>.Instance);
+        PasswordSessions = new PasswordSessions(redisCalls, seal, NullLogger<PasswordSessions>.Instance);
         Budget = new SalesforceCallBudget(Options.Create(Limits), Time);
         Validator = new TokenValidator(Client, Cache, PasswordSessions, Budget, Options.Create(SalesforceOptions), Metrics, Time);
     }

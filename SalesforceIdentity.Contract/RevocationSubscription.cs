@@ -1,0 +1,76 @@
+using StackExchange.Redis;
+
+namespace SalesforceIdentity.Contract;
+
+/// <summary>
+/// Hears <see cref="Revocations.Channel"/> on a Redis connection, and says when hearing starts and when it may have
+/// stopped. Every listener (each AuthService instance, each API's in-process cache) uses this one subscription, so a
+/// dropped connection means the same on either side: what was cached can no longer be trusted, since a revocation
+/// may pass unheard.
+/// </summary>
+/// <param name="redis">The connection; its failures and restorations drive <paramref name="listening"/> and <paramref name="deaf"/>.</param>
+/// <param name="revoked">Called with each revoked token's hash (messages that are not a token's cache key are ignored).</param>
+/// <param name="listening">Called once the subscription stands: every revocation from now on is heard.</param>
+/// <param name="deaf">Called with the reason when revocations may be missed: at a failed start and on a connection failure.</param>
+public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<TokenHash> revoked, Action listening, Action<string> deaf)
+{
+    private readonly RedisChannel _channel = RedisChannel.Literal(Revocations.Channel);
+    private int _subscribed;
+
+    /// <summary>Subscribes (or, with Redis down, waits for the connection to come back); never throws for Redis.</summary>
+    public async Task StartAsync()
+    {
+        redis.ConnectionFailed += OnConnectionFailed;
+        redis.ConnectionRestored += OnConnectionRestored;
+        await TrySubscribeAsync();
+    }
+
+    /// <summary>Unsubscribes (the caller stops trusting what it cached itself); never fails the host that stops.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionFailed -= OnConnectionFailed;
+        redis.ConnectionRestored -= OnConnectionRestored;
+        try
+        {
+            if (Interlocked.Exchange(ref _subscribed, 0) == 1)
+            {
+                await redis.GetSubscriber().UnsubscribeAsync(_channel).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // The connection goes away with the host anyway.
+        }
+    }
+
+    private async Task TrySubscribeAsync()
+    {
+        try
+        {
+            if (Interlocked.CompareExchange(ref _subscribed, 1, 0) == 0)
+            {
+                await redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message)).WaitAsync(TimeSpan.FromSeconds(5));
+            }
+
+            listening();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Interlocked.Exchange(ref _subscribed, 0);
+            deaf(ex.GetType().Name);
+        }
+    }
+
+    private void OnMessage(RedisValue message)
+    {
+        if (Revocations.TryRead(message.ToString(), out var token))
+        {
+            revoked(token);
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => deaf(e.FailureType.ToString());
+
+    // StackExchange.Redis resubscribes by itself on reconnect; a subscription that never succeeded is made here.
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();
+}
