@@ -124,6 +124,7 @@ start_service() {
     (cd "$work/$project" && exec env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$work/home/$name" \
         DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ${DOTNET_PerfMapEnabled:+DOTNET_PerfMapEnabled=$DOTNET_PerfMapEnabled} \
         ${DOTNET_EnableWriteXorExecute:+DOTNET_EnableWriteXorExecute=$DOTNET_EnableWriteXorExecute} \
+        ${DOTNET_gcServer:+DOTNET_gcServer=$DOTNET_gcServer} ${DOTNET_GCConserveMemory:+DOTNET_GCConserveMemory=$DOTNET_GCConserveMemory} \
         "$@" dotnet "$project.dll") >"$logs/$name.log" 2>&1 &
     pid_of[$name]=$!
 }

@@ -30,7 +30,7 @@ public sealed class RefreshAheadTests(RedisServerFixture redis)
         }
 
         // The refreshed entry replaces the first once the background call has its answer.
-        await WaitUntilAsync(() => host.LocalCache.TryGet(LocalValidationCache.KeyFor("token-in-use"), out var current) && current != first);
+        await Eventually.TrueAsync(() => host.LocalCache.TryGet(LocalValidationCache.KeyFor("token-in-use"), out var current) && current != first);
         host.AuthService.Respond = AuthServiceAnswers.Status(HttpStatusCode.InternalServerError);
         time.Advance(Ttl * 0.5);
         using var afterTheFirstEntryEnded = await host.GetAsync("/secured", "token-in-use");
@@ -85,16 +85,7 @@ public sealed class RefreshAheadTests(RedisServerFixture redis)
     private async Task<ResourceServiceHost> StartAsync(TimeProvider time)
     {
         var host = await ResourceServiceHost.StartAsync(redis: redis.ConnectionString, time: time);
-        await WaitUntilAsync(() => host.LocalCache.Active);
+        await Eventually.TrueAsync(() => host.LocalCache.Active);
         return host;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -140,11 +140,7 @@ public sealed class UnknownTokenLimitTests(RedisServerFixture redis)
             : AuthServiceAnswers.Inactive(context);
         if (withRedis)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (!host.LocalCache.Active)
-            {
-                await Task.Delay(20, timeout.Token);
-            }
+            await Eventually.TrueAsync(() => host.LocalCache.Active);
         }
 
         return host;
