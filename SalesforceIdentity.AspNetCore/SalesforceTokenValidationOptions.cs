@@ -86,12 +86,13 @@ public sealed class UnknownTokenOptions
     /// Lookups per second one client address may make of tokens this instance does not know. Each takes a permit
     /// while it runs; only a token the AuthService refuses keeps it (a confirmed token, or an AuthService that
     /// could not answer, gives it back), so the limit bites on made-up tokens, not on users with new valid ones.
-    /// 0 turns the limit off.
+    /// 0 turns the limit off. One a second, since only made-up (or revoked) tokens spend them: with
+    /// <see cref="Burst"/>, 200 made-up tokens sent from one address within 10 s cost Salesforce at most 50 calls.
     /// </summary>
-    public double PermitsPerSecond { get; set; } = 10;
+    public double PermitsPerSecond { get; set; } = 1;
 
     /// <summary>Lookups one address may have running, or refused recently, before it has to wait.</summary>
-    public int Burst { get; set; } = 50;
+    public int Burst { get; set; } = 40;
 
     /// <summary>How long a token the AuthService called inactive is refused without asking again; 0 turns it off.</summary>
     public TimeSpan InactiveTtl { get; set; } = TimeSpan.FromSeconds(5);
