@@ -373,7 +373,7 @@ info = {
     "redis": sh("redis-server --version | cut -d' ' -f3"),
     "commit": sh("git -C '$root' rev-parse --short HEAD"),
     "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore AuthService ResourceService SalesforceEmulator | wc -l"),
-    "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' --include=*.cs")),
+    "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' '$root/SalesforceIdentity.AspNetCore' --include=*.cs")),
     "runs": $runs,
     "duration": $duration,
     "settle": $settle,
