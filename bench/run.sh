@@ -125,7 +125,7 @@ start_service() {
         DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ${DOTNET_PerfMapEnabled:+DOTNET_PerfMapEnabled=$DOTNET_PerfMapEnabled} \
         ${DOTNET_EnableWriteXorExecute:+DOTNET_EnableWriteXorExecute=$DOTNET_EnableWriteXorExecute} \
         ${DOTNET_gcServer:+DOTNET_gcServer=$DOTNET_gcServer} ${DOTNET_GCConserveMemory:+DOTNET_GCConserveMemory=$DOTNET_GCConserveMemory} \
-        "$@" dotnet "$project.dll") >"$logs/$name.log" 2>&1 &
+        "$@" dotnet "$project.dll") >>"$logs/$name.log" 2>&1 &
     pid_of[$name]=$!
 }
 
@@ -298,15 +298,17 @@ wrk_run() {
     cpu_delta "$work/cpu.before" "$work/cpu.after" "${out%.txt}.cpu" "$(awk -v a="$before_children" -v b="$children_seconds" 'BEGIN {print b - a}')"
 }
 
-# wrk_rotate OUT URL [TOKENS_FILE]: as wrk_run, through bench/lib/rotate.lua: one token of the file per request,
-# cycling; without a file the same script sends no token (the fair baseline: the same Lua cost per request).
+# wrk_rotate OUT URL SECONDS [TOKENS_FILE]: as wrk_run, through bench/lib/rotate.lua: one token of the file per
+# request, cycling; without a file the same script sends no token (the fair baseline: the same Lua cost per request).
+# With tokens it starts at once: a wait for a quiet machine longer than an entry's life would let the tokens expire
+# and measure their re-validation instead.
 wrk_rotate() {
-    local out="$1" url="$2" tokens="${3:-}" args=(-t2 -c64 -d"${duration}s" --latency --timeout 10s -s "$lib/rotate.lua")
-    wait_quiet "$(basename "$out" .txt)"
+    local out="$1" url="$2" seconds="$3" tokens="${4:-}" args=(-t2 -c64 -d"${3}s" --latency --timeout 10s -s "$lib/rotate.lua")
+    [[ -n $tokens ]] || wait_quiet "$(basename "$out" .txt)"
     children_cpu
     local before_children=$children_seconds
     cpu_snapshot >"$work/cpu.before"
-    timeout $((duration + 30)) wrk "${args[@]}" "$url" ${tokens:+-- "$tokens"} >"$out" 2>&1 || die "wrk failed: $(tail -3 "$out")"
+    timeout $((seconds + 30)) wrk "${args[@]}" "$url" ${tokens:+-- "$tokens"} >"$out" 2>&1 || die "wrk failed: $(tail -3 "$out")"
     cpu_snapshot >"$work/cpu.after"
     children_cpu
     cpu_delta "$work/cpu.before" "$work/cpu.after" "${out%.txt}.cpu" "$(awk -v a="$before_children" -v b="$children_seconds" 'BEGIN {print b - a}')"
@@ -371,7 +373,7 @@ info = {
     "redis": sh("redis-server --version | cut -d' ' -f3"),
     "commit": sh("git -C '$root' rev-parse --short HEAD"),
     "dirty": sh("git -C '$root' status --porcelain -- ServiceDefaults SalesforceIdentity.Contract SalesforceIdentity.AspNetCore AuthService ResourceService SalesforceEmulator | wc -l"),
-    "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' --include=*.cs")),
+    "local_cache_in_code": bool(sh("grep -rl LocalCache '$root/ResourceService' '$root/SalesforceIdentity.AspNetCore' --include=*.cs")),
     "runs": $runs,
     "duration": $duration,
     "settle": $settle,
@@ -383,8 +385,9 @@ EOF
 
 # ---------------------------------------------------------------- the run
 mkdir -p "$work" "$logs"
-# --serve leaves the last measurement's raw output alone.
-[[ -n $serve ]] || rm -rf "$raw"
+# --serve leaves the last measurement's raw output alone. Service logs are appended to (a restart keeps the
+# earlier phase's lines), so a new run starts them afresh.
+[[ -n $serve ]] || rm -rf "$raw" "$logs"/*.log
 mkdir -p "$raw"
 ensure_tools
 [[ $build == 1 ]] && build_services
@@ -473,16 +476,15 @@ memory_after=$(redis_used_memory) keys_after=$(redis_token_keys)
 printf '{"used_memory_before": %s, "used_memory_after": %s, "token_keys_before": %s, "token_keys_after": %s}\n' \
     "$memory_before" "$memory_after" "$keys_before" "$keys_after" >"$raw/s7-redis.json"
 record_rss tokens-validated
-# The rotation runs back to back, as users who keep coming: the entries they use are refreshed ahead of their end
-# (a pause longer than an entry's life would measure re-validation after idling instead). The baseline runs after.
-for ((i = 1; i <= runs; i++)); do
-    log "scenario 7, run $i/$runs: /secured cycling through $rotation_count tokens at 64 connections"
-    wrk_rotate "$raw/s7-rotate-$i.txt" "$rs1/secured" "$tokens_file"
-done
+# One run, right after the validations, as users who keep coming: longer than an entry's 30 s life, so the entries
+# in use are refreshed ahead of their end while it runs. The baseline runs after it.
+rotation_seconds=$(( runs * duration > 40 ? runs * duration : 40 ))
+log "scenario 7: /secured cycling through $rotation_count tokens at 64 connections for $rotation_seconds s"
+wrk_rotate "$raw/s7-rotate-1.txt" "$rs1/secured" "$rotation_seconds" "$tokens_file"
 record_rss tokens-rotated
 for ((i = 1; i <= runs; i++)); do
     log "scenario 7, run $i/$runs: / through the same script"
-    wrk_rotate "$raw/s7-plain-$i.txt" "$rs1/"
+    wrk_rotate "$raw/s7-plain-$i.txt" "$rs1/" "$duration"
 done
 
 log "scenario 6: restarting with caching off and the emulator 50 ms late"

@@ -135,6 +135,12 @@ public sealed partial class SalesforceTokenValidator
     {
         var epoch = _cache.Epoch;
         var verdict = await IntrospectAsync(token, CancellationToken.None);
+        // The same answer as before: the caller, its claims and its result are kept, only their life is extended.
+        if (verdict.Caller is { } fresh && entry.Verdict.Caller is { } known && fresh.Introspection == known.Introspection)
+        {
+            verdict = entry.Verdict;
+        }
+
         if (verdict.Kind is TokenVerdictKind.Confirmed or TokenVerdictKind.Refused)
         {
             _cache.Store(key, verdict, epoch);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ResourceService.Tests;
@@ -37,6 +38,34 @@ public sealed class RefreshAheadTests(RedisServerFixture redis)
 
         Assert.Equal(HttpStatusCode.OK, afterTheFirstEntryEnded.StatusCode);
         host.AssertOnlyAuthServiceCalled(2);
+    }
+
+    [Fact]
+    public async Task ARefreshWithTheSameAnswerKeepsTheCallerItBuiltAndDoesNotRunItsEventAgain()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var validations = 0;
+        await using var host = await StartAsync(time, services => services.Configure<SalesforceTokenOptions>(
+            SalesforceTokenDefaults.AuthenticationScheme,
+            options => options.Events.OnTokenValidated = _ => Task.FromResult(Interlocked.Increment(ref validations))));
+        host.AuthService.Respond = AuthServiceAnswers.Active(expiresAt: time.GetUtcNow().AddHours(2).ToUnixTimeSeconds());
+        using (await host.GetAsync("/secured", "same-answer"))
+        {
+        }
+
+        Assert.True(host.LocalCache.TryGet(LocalValidationCache.KeyFor("same-answer"), out var first));
+        time.Advance(Ttl * 0.95);
+        using (await host.GetAsync("/secured", "same-answer"))
+        {
+        }
+
+        await Eventually.TrueAsync(() => host.LocalCache.TryGet(LocalValidationCache.KeyFor("same-answer"), out var current) && current != first);
+        time.Advance(Ttl * 0.5);
+        using var afterRefresh = await host.GetAsync("/secured", "same-answer");
+
+        Assert.Equal(HttpStatusCode.OK, afterRefresh.StatusCode);
+        host.AssertOnlyAuthServiceCalled(2);
+        Assert.Equal(1, validations);
     }
 
     [Fact]
@@ -82,9 +111,9 @@ public sealed class RefreshAheadTests(RedisServerFixture redis)
         host.AssertOnlyAuthServiceCalled(1);
     }
 
-    private async Task<ResourceServiceHost> StartAsync(TimeProvider time)
+    private async Task<ResourceServiceHost> StartAsync(TimeProvider time, Action<IServiceCollection>? services = null)
     {
-        var host = await ResourceServiceHost.StartAsync(redis: redis.ConnectionString, time: time);
+        var host = await ResourceServiceHost.StartAsync(redis: redis.ConnectionString, time: time, services: services);
         await Eventually.TrueAsync(() => host.LocalCache.Active);
         return host;
     }
