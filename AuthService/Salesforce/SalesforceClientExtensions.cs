@@ -11,9 +11,6 @@ internal static class SalesforceClientExtensions
     /// <summary>The one HttpClient pipeline to Salesforce; tests swap only its primary handler, so its limits stay under test.</summary>
     public static IHttpClientBuilder AddSalesforceClient(this IServiceCollection services)
     {
-        // RemoveAllResilienceHandlers is experimental, but it is the documented way to replace the standard
-        // handler that ServiceDefaults adds to every client.
-#pragma warning disable EXTEXP0001
         var client = services.AddHttpClient<SalesforceClient>()
             // Never follow a redirect: a 3xx from Salesforce is a fault, and following one could reach any host.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
@@ -21,12 +18,11 @@ internal static class SalesforceClientExtensions
             {
                 client.MaxResponseContentBufferSize = MaxResponseBytes;
                 client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            // Replace the default handler: a code or refresh exchange must never be retried (single use), and
-            // an auth hop needs a short budget with a breaker rather than long retries.
-            .RemoveAllResilienceHandlers();
+            });
+        // A breaker and a short budget, never a retry: a code or refresh exchange is single use, and an auth hop
+        // needs a quick answer rather than long retries.
         client.AddResilienceHandler("salesforce", pipeline =>
-            {
+        {
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 SamplingDuration = TimeSpan.FromSeconds(30),
@@ -36,7 +32,6 @@ internal static class SalesforceClientExtensions
             });
             pipeline.AddTimeout(TimeSpan.FromSeconds(3));
         });
-#pragma warning restore EXTEXP0001
         return client;
     }
 }
