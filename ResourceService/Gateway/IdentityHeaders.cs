@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Security.Claims;
 using SalesforceIdentity.AspNetCore;
 using SalesforceIdentity.Contract;
@@ -40,7 +41,7 @@ internal static class IdentityHeaders
         });
     }
 
-    private static void RemoveReserved(System.Net.Http.Headers.HttpRequestHeaders headers)
+    private static void RemoveReserved(HttpRequestHeaders headers)
     {
         List<string>? reserved = null;
         foreach (var header in headers.NonValidated)
@@ -57,7 +58,7 @@ internal static class IdentityHeaders
         }
     }
 
-    private static void AddIdentity(System.Net.Http.Headers.HttpRequestHeaders headers, ClaimsPrincipal user)
+    private static void AddIdentity(HttpRequestHeaders headers, ClaimsPrincipal user)
     {
         Add(headers, GatewayHeaders.UserId, user.FindFirstValue(SalesforceClaimTypes.UserId));
         Add(headers, GatewayHeaders.OrgId, user.FindFirstValue(SalesforceClaimTypes.OrganizationId));
@@ -66,7 +67,7 @@ internal static class IdentityHeaders
     }
 
     // Printable ASCII only: anything else could not be sent faithfully in a header (nor split it).
-    private static void Add(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string? value)
+    private static void Add(HttpRequestHeaders headers, string name, string? value)
     {
         if (value is not null && value.All(c => c is >= ' ' and <= '~'))
         {
