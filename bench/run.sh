@@ -196,8 +196,12 @@ start_emulator() {
 # start_services [VAR=value ...]: the AuthService and two ResourceServices; extra settings go to all three.
 start_services() {
     local cache="127.0.0.1:$redis_port"
+    # Production (issue 14) needs the org allow-list (the emulator's org) and a certificate for the key ring.
+    [[ -n ${keyring_certificate:-} ]] || keyring_certificate=$(openssl req -x509 -newkey rsa:3072 -sha256 -days 30 -nodes \
+        -subj "/CN=bench key ring" -keyout - -out - 2>/dev/null | openssl pkcs12 -export -passout pass: | openssl base64 -A)
     start_service auth AuthService PORT="$auth_port" LOGIN_URL="$emulator" CLIENT_ID="$client_id" \
         CLIENT_SECRET_ID="$client_secret" REDIRECT_URI="$redirect_uri" Salesforce__PasswordFlow=Enabled \
+        Salesforce__AllowedOrgIds=00D5g000004ABCD DataProtection__Certificate="$keyring_certificate" \
         INTERNAL_API_KEY="$api_key" ConnectionStrings__cache="$cache" "$@"
     wait_healthy auth "$auth"
     local n port

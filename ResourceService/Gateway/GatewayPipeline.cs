@@ -38,20 +38,16 @@ internal static partial class GatewayPipeline
                 return;
             }
 
+            var status = Status(context.Response.StatusCode, failure);
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayPipeline));
-            LogForwardingFailed(logger, context.GetReverseProxyFeature().Route.Config.RouteId, failure.Error, context.Response.StatusCode);
+            LogForwardingFailed(logger, context.GetReverseProxyFeature().Route.Config.RouteId, failure.Error,
+                context.Response.HasStarted ? context.Response.StatusCode : status);
             if (context.Response.HasStarted)
             {
                 return;
             }
 
-            // Kestrel's limit on the caller's body (the route's MaxRequestBodySize, else 30 MB) reaches YARP as a failed read.
-            if (failure.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            }
-
-            var (error, description) = context.Response.StatusCode switch
+            var (error, description) = status switch
             {
                 StatusCodes.Status413PayloadTooLarge => ("invalid_request", "The request body is larger than this route accepts."),
                 StatusCodes.Status400BadRequest => ("invalid_request", "The request body could not be read; send it again."),
@@ -59,18 +55,29 @@ internal static partial class GatewayPipeline
                 StatusCodes.Status504GatewayTimeout => ("gateway_timeout", "The API behind this gateway did not answer in time; retry shortly."),
                 _ => ("bad_gateway", "The API behind this gateway could not be reached or broke off its answer; retry shortly."),
             };
-            if (context.Response.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout)
+            context.Response.StatusCode = status;
+            if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout)
             {
                 context.Response.Headers.RetryAfter = SalesforceTokenDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            else if (context.Response.StatusCode is not (StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge))
-            {
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
             }
 
             context.Response.Headers.CacheControl = "no-store";
             await context.Response.WriteAsJsonAsync(new OAuthError(error, description), ContractJsonContext.Default.OAuthError, cancellationToken: context.RequestAborted);
         });
+
+    /// <summary>
+    /// YARP's status (400 unreadable body, 503 no destination, 504 timeout), except for a body over the route's limit,
+    /// which Kestrel reports to YARP as a failed read (413, MaxRequestBodySize, else 30 MB), and anything else: 502.
+    /// </summary>
+    private static int Status(int status, IForwarderErrorFeature failure) =>
+        TooLarge(failure.Exception) ? StatusCodes.Status413PayloadTooLarge
+        : status is StatusCodes.Status400BadRequest or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout ? status
+        : StatusCodes.Status502BadGateway;
+
+    // Depending on which side noticed first, YARP holds Kestrel's exception itself or HttpClient's wrapping it.
+    private static bool TooLarge(Exception? exception) =>
+        exception is not null
+        && (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || TooLarge(exception.InnerException));
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Gateway route {RouteId}: forwarding failed ({Error}), answered {Status}.")]
     private static partial void LogForwardingFailed(ILogger logger, string routeId, ForwarderError error, int status);
