@@ -21,12 +21,15 @@ var authService = builder.AddProject<Projects.AuthService>("authservice")
 builder.AddSalesforce("salesforce", authService);
 
 // Redis carries the AuthService's revocations to every instance's in-process cache.
-builder.AddProject<Projects.ResourceService>("resourceservice")
+var resourceService = builder.AddProject<Projects.ResourceService>("resourceservice")
     .WithReplicas(builder.Configuration.GetValue("ResourceService:Replicas", 1))
     .WithReference(authService).WaitFor(authService)
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("INTERNAL_API_KEY", internalApiKey)
     .WithServiceLogLevel()
     .WithHttpHealthCheck("/health");
+
+// Gateway mode: a sample API behind the ResourceService's /api/ routes (local runs only).
+builder.AddSampleUpstream("sampleupstream", resourceService);
 
 builder.Build().Run();

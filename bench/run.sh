@@ -20,6 +20,8 @@ emulator, the AuthService and two ResourceService instances on 127.0.0.1, warms 
   7. 10,000 distinct tokens minted at the emulator, each validated once on one ResourceService, then
      wrk cycling through them (bench/lib/rotate.lua) vs / with the same script; the AuthService's Redis
      bytes per cached validation
+  8. gateway mode (issue 17): a third ResourceService with a ReverseProxy route to SampleUpstream;
+     GET /api/hello with the known token through it vs the same request straight to SampleUpstream
   6. /secured with caching off (LocalCache__Enabled=false, TokenCache__MaxTtl=00:00:00, emulator
      answering 50 ms late): wrk as in 1, and hey as in 2
 
@@ -72,7 +74,7 @@ work="$bench/work"
 raw="$work/raw"
 logs="$work/logs"
 lib="$bench/lib"
-services=(SalesforceEmulator AuthService ResourceService)
+services=(SalesforceEmulator AuthService ResourceService SampleUpstream)
 api_key="bench-internal-api-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 client_id=local-client-id
 client_secret=local-client-secret
@@ -194,8 +196,12 @@ start_emulator() {
 # start_services [VAR=value ...]: the AuthService and two ResourceServices; extra settings go to all three.
 start_services() {
     local cache="127.0.0.1:$redis_port"
+    # Production (issue 14) needs the org allow-list (the emulator's org) and a certificate for the key ring.
+    [[ -n ${keyring_certificate:-} ]] || keyring_certificate=$(openssl req -x509 -newkey rsa:3072 -sha256 -days 30 -nodes \
+        -subj "/CN=bench key ring" -keyout - -out - 2>/dev/null | openssl pkcs12 -export -passout pass: | openssl base64 -A)
     start_service auth AuthService PORT="$auth_port" LOGIN_URL="$emulator" CLIENT_ID="$client_id" \
         CLIENT_SECRET_ID="$client_secret" REDIRECT_URI="$redirect_uri" Salesforce__PasswordFlow=Enabled \
+        Salesforce__AllowedOrgIds=00D5g000004ABCD DataProtection__Certificate="$keyring_certificate" \
         INTERNAL_API_KEY="$api_key" ConnectionStrings__cache="$cache" "$@"
     wait_healthy auth "$auth"
     local n port
@@ -383,6 +389,40 @@ json.dump(info, open(sys.argv[1], "w"), indent=2)
 EOF
 }
 
+# Scenario 8 (issue 17): a third ResourceService in gateway mode (YARP, the ReverseProxy section as environment
+# variables, as on Heroku) in front of SampleUpstream, against the same request sent straight to SampleUpstream.
+# The token is known, so the gateway's check is an in-process cache hit: the ratio is the cost of the hop.
+gateway_scenario() {
+    local upstream_port gw_port i
+    upstream_port=$(free_port) gw_port=$(free_port)
+    upstream="http://127.0.0.1:$upstream_port" gw="http://127.0.0.1:$gw_port"
+    start_service upstream SampleUpstream PORT="$upstream_port"
+    wait_healthy upstream "$upstream"
+    start_service gw ResourceService PORT="$gw_port" AUTH_SERVICE_URL="$auth" INTERNAL_API_KEY="$api_key" \
+        ConnectionStrings__cache="127.0.0.1:$redis_port" ReverseProxy__Routes__api__ClusterId=upstream \
+        'ReverseProxy__Routes__api__Match__Path=/api/{**catch-all}' \
+        ReverseProxy__Clusters__upstream__Destinations__one__Address="$upstream"
+    wait_healthy gw "$gw"
+    expect_status 200 "$gw/api/hello" "$token"
+    expect_status 401 "$gw/api/hello" "not-a-real-token"
+    log "scenario 8: warming up the gateway and the upstream (${settle} s each)"
+    timeout $((settle + 30)) wrk -t2 -c64 -d"${settle}s" -H "Authorization: Bearer $token" "$upstream/api/hello" >>"$raw/warmup.txt" 2>&1
+    timeout $((settle + 30)) wrk -t2 -c64 -d"${settle}s" -H "Authorization: Bearer $token" "$gw/api/hello" >>"$raw/warmup.txt" 2>&1
+    for ((i = 1; i <= runs; i++)); do
+        log "scenario 8, run $i/$runs: /api/hello straight to the upstream and through the gateway at 64 connections"
+        if (( i % 2 )); then
+            wrk_run "$raw/s8-direct-$i.txt" "$upstream/api/hello" "$token"
+            wrk_run "$raw/s8-proxied-$i.txt" "$gw/api/hello" "$token"
+        else
+            wrk_run "$raw/s8-proxied-$i.txt" "$gw/api/hello" "$token"
+            wrk_run "$raw/s8-direct-$i.txt" "$upstream/api/hello" "$token"
+        fi
+    done
+    record_rss gateway
+    stop_process gw
+    stop_process upstream
+}
+
 # ---------------------------------------------------------------- the run
 mkdir -p "$work" "$logs"
 # --serve leaves the last measurement's raw output alone. Service logs are appended to (a restart keeps the
@@ -486,6 +526,8 @@ for ((i = 1; i <= runs; i++)); do
     log "scenario 7, run $i/$runs: / through the same script"
     wrk_rotate "$raw/s7-plain-$i.txt" "$rs1/" "$duration"
 done
+
+gateway_scenario
 
 log "scenario 6: restarting with caching off and the emulator 50 ms late"
 stop_services

@@ -36,6 +36,11 @@ Options:
                          Company Information); required unless the auth app has them already
   --allow-any-org        accept tokens of any org whose users can use the connected app, on purpose
                          (instead of --allowed-org-ids)
+  --upstream-url URL     gateway mode: the resource app forwards authenticated requests on
+                         --upstream-path to this API (its base URL, http or https), with the
+                         caller's identity in X-Salesforce-* headers (README: "Protect an API you
+                         cannot change"); without it, no ReverseProxy__... config var is set
+  --upstream-path PATH   the gateway route's path pattern (default: /api/{**catch-all})
   --builder TOOL         docker (default; needs buildx) or buildah
   --skip-build           configure the apps only: no build, push or release
   --dry-run              print every command instead of running it (secrets shown as <redacted>)
@@ -71,6 +76,8 @@ REDIRECT_URI=""
 ALLOWED_ORG_IDS=""
 ALLOW_ANY_ORG=0
 BUILDER=docker
+UPSTREAM_URL=""
+UPSTREAM_PATH='/api/{**catch-all}'
 SECRETS=()
 
 die() { printf 'heroku.sh: %s\n' "$*" >&2; exit 1; }
@@ -91,6 +98,8 @@ while [[ $# -gt 0 ]]; do
     --redirect-uri) need_value "$@"; REDIRECT_URI=$2; shift 2 ;;
     --allowed-org-ids) need_value "$@"; ALLOWED_ORG_IDS=$2; shift 2 ;;
     --allow-any-org) ALLOW_ANY_ORG=1; shift ;;
+    --upstream-url) need_value "$@"; UPSTREAM_URL=$2; shift 2 ;;
+    --upstream-path) need_value "$@"; UPSTREAM_PATH=$2; shift 2 ;;
     --builder) need_value "$@"; BUILDER=$2; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
@@ -106,6 +115,8 @@ done
 [[ $BUILDER == docker || $BUILDER == buildah ]] || die "--builder must be docker or buildah"
 [[ $LOGIN_URL == https://* ]] || die "--login-url must be an https URL"
 [[ $ALLOW_ANY_ORG -eq 0 || -z $ALLOWED_ORG_IDS ]] || die "--allowed-org-ids and --allow-any-org exclude each other"
+[[ -z $UPSTREAM_URL || $UPSTREAM_URL =~ ^https?://[^/]+ ]] || die "--upstream-url must be an http or https URL"
+[[ $UPSTREAM_PATH == /* ]] || die "--upstream-path must start with /"
 
 # Quotes an argument for display only when the shell would need it.
 shell_word() {
@@ -316,11 +327,23 @@ else
   auth_vars+=("Salesforce__AllowedOrgIds=$ALLOWED_ORG_IDS" Salesforce__AllowAnyOrg=false)
 fi
 run_quiet heroku config:set -a "$AUTH_APP" "${auth_vars[@]}"
-run_quiet heroku config:set -a "$RESOURCE_APP" \
-  ASPNETCORE_ENVIRONMENT=Production \
-  ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
-  "AUTH_SERVICE_URL=${AUTH_URL%/}" \
+resource_vars=(
+  ASPNETCORE_ENVIRONMENT=Production
+  ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
+  "AUTH_SERVICE_URL=${AUTH_URL%/}"
   "INTERNAL_API_KEY=$INTERNAL_API_KEY"
+)
+# Gateway mode: YARP's ReverseProxy section as config vars; every route needs a valid token. The timeout stays
+# under the router's 30 s, so a slow API gets the gateway's 504 with its JSON body rather than Heroku's H12.
+if [[ -n $UPSTREAM_URL ]]; then
+  resource_vars+=(
+    ReverseProxy__Routes__upstream__ClusterId=upstream
+    "ReverseProxy__Routes__upstream__Match__Path=$UPSTREAM_PATH"
+    "ReverseProxy__Clusters__upstream__Destinations__upstream__Address=$UPSTREAM_URL"
+    ReverseProxy__Clusters__upstream__HttpRequest__ActivityTimeout=00:00:25
+  )
+fi
+run_quiet heroku config:set -a "$RESOURCE_APP" "${resource_vars[@]}"
 
 if [[ $SKIP_BUILD -eq 0 ]]; then
   step "Build for linux/amd64 as Docker v2, push as web, release"

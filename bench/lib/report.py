@@ -21,6 +21,7 @@ TARGET_P50_MS = 2.0
 TARGET_P99_MS = 8.0
 TARGET_REVOKE_MS = 1000.0
 TARGET_RSS_MIB = 150.0
+TARGET_GATEWAY_RATIO = 0.6
 FIXED_RATE = 2000
 
 
@@ -257,6 +258,8 @@ def main(raw, results_path, svg_path):
     s7_mint = load_json(raw, "s7-mint.json")
     s7_warm = load_json(raw, "s7-warm.json")
     s7_redis = load_json(raw, "s7-redis.json")
+    s8_direct = runs(raw, "s8-direct-*.txt", parse_wrk)
+    s8_proxied = runs(raw, "s8-proxied-*.txt", parse_wrk)
 
     rss = {}
     for line in open(os.path.join(raw, "rss.txt")):
@@ -294,6 +297,10 @@ def main(raw, results_path, svg_path):
     bytes_per_entry = None
     if redis_delta and redis_delta["token_keys_after"] > redis_delta["token_keys_before"]:
         bytes_per_entry = (redis_delta["used_memory_after"] - redis_delta["used_memory_before"]) / (redis_delta["token_keys_after"] - redis_delta["token_keys_before"])
+
+    gateway_ratios = [g["rps"] / d["rps"] if g["rps"] and d["rps"] else None for d, g in zip(s8_direct, s8_proxied)]
+    gateway_ratio = med(gateway_ratios)
+    gateway_valid = bool(s8_proxied) and all(r["non2xx"] == 0 and r["socket_errors"] == 0 for r in s8_direct + s8_proxied)
 
     s6_rps = med([r["rps"] for r in s6_secured])
     secured_rps = med([r["rps"] for r in s1_secured])
@@ -361,6 +368,10 @@ def main(raw, results_path, svg_path):
         f"| {verdict(None if rotation_ratio is None else rotation_ratio >= TARGET_ROTATION_RATIO and rotation_valid)} |")
     add(f"| 7a. the AuthService's Redis bytes per cached validation | {fmt(bytes_per_entry)} bytes "
         f"(`used_memory` growth over new `v1:tok:*` keys) | reported | |")
+    add(f"| 8. gateway: `/api/hello` with a known token through the ResourceService vs straight to the upstream | "
+        f"{fmt(med([r['rps'] for r in s8_proxied]))} vs {fmt(med([r['rps'] for r in s8_direct]))}: ratio **{fmt(gateway_ratio, 2)}** "
+        f"| ≥ {TARGET_GATEWAY_RATIO} | {verdict(None if gateway_ratio is None else gateway_ratio >= TARGET_GATEWAY_RATIO and gateway_valid)}"
+        + ("" if gateway_valid or not s8_proxied else " (errors in the runs, see below)") + " |")
     add("")
 
     add("## 1. `/secured` with a known token vs `/`, 64 connections")
@@ -485,6 +496,42 @@ def main(raw, results_path, svg_path):
         add(f"Redis during the validations: `used_memory` {redis_delta['used_memory_before']:,} → {redis_delta['used_memory_after']:,} bytes, "
             f"`v1:tok:*` keys {redis_delta['token_keys_before']:,} → {redis_delta['token_keys_after']:,}: "
             f"{fmt(bytes_per_entry)} bytes per cached validation.")
+        add("")
+
+    add("## 8. Gateway mode: a proxied request against the same request sent straight to the API")
+    add("")
+    add("A third ResourceService (`gw`) with YARP's `ReverseProxy` section as environment variables (route `/api/{**catch-all}`, "
+        "no policy named: any valid token) in front of `SampleUpstream`, which echoes what it received as JSON. "
+        "`wrk -t2 -c64` sends `GET /api/hello` with the known token through the gateway and straight to the upstream, "
+        "back to back in each run (the order alternates). The gateway checks the token (an in-process cache hit), "
+        "drops the caller's `Authorization` and `X-Salesforce-*` headers, adds the identity headers and "
+        "`X-Forwarded-*`, and forwards over a pooled connection; every request through it crosses two HTTP hops "
+        "on the same 2 cores.")
+    add("")
+    add("| run | straight to the upstream req/s | through the gateway req/s | ratio | gateway p50 / p99 | responses | CPU through the gateway |")
+    add("|---|---|---|---|---|---|---|")
+    for i, (d, g) in enumerate(zip(s8_direct, s8_proxied), 1):
+        add(f"| {i} | {fmt(d['rps'])} | {fmt(g['rps'])} | {fmt(gateway_ratios[i - 1], 2)} | {ms(g['latency'].get(50))} / {ms(g['latency'].get(99))} "
+            f"| {validity(g)} | {cpu_cell(g['cpu'], ('gw', 'upstream', 'auth'))} |")
+    if s8_proxied:
+        add(f"| **median** | **{fmt(med([r['rps'] for r in s8_direct]))}** | **{fmt(med([r['rps'] for r in s8_proxied]))}** | **{fmt(gateway_ratio, 2)}** | "
+            f"{ms(med([r['latency'].get(50) for r in s8_proxied]))} / {ms(med([r['latency'].get(99) for r in s8_proxied]))} | | |")
+    add("")
+    if s8_direct and s8_direct[0]["cpu"]:
+        add(f"CPU straight to the upstream (run 1): {cpu_cell(s8_direct[0]['cpu'], ('upstream', 'gw', 'auth'))}.")
+        add("")
+
+    def cpu_per_request(run_list, name):
+        """CPU microseconds one request costs a process: its share of a core over the run, divided by the requests/s."""
+        return med([r["cpu"].get(name, 0) / 100 / r["rps"] * 1e6 if r["rps"] and r["cpu"] else None for r in run_list])
+
+    if s8_direct and s8_proxied and s8_direct[0]["cpu"]:
+        gw_us, via_us, direct_us = cpu_per_request(s8_proxied, "gw"), cpu_per_request(s8_proxied, "upstream"), cpu_per_request(s8_direct, "upstream")
+        add(f"CPU per request (medians): the gateway {fmt(gw_us, 0)} µs, the upstream behind it {fmt(via_us, 0)} µs, the upstream "
+            f"called straight {fmt(direct_us, 0)} µs. Every process shares the same 2 cores with the load generator, so the "
+            "ratio measures the CPU of the extra hop (YARP's second HTTP exchange, on both of its sides) more than any waiting. "
+            "Deployed, the gateway and the API run on separate dynos, and the gateway alone bounds the rate (about "
+            f"{fmt(1e6 / gw_us if gw_us else None)} requests/s per core at this cost).")
         add("")
 
     add("## 6. Caching off: the Node.js demo's design")

@@ -114,6 +114,25 @@ public sealed partial class DeployScriptTests
         Assert.DoesNotContain("AllowedHosts=", onAppDomain, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DryRunWithAnUpstreamMakesTheResourceAppAGatewayToIt()
+    {
+        var gateway = await RunDryAsync(["--allowed-org-ids", "00D5g000004ABCD", "--upstream-url", "https://orders.acme.example"]);
+        var (plain, _) = await DryRunAsync();
+        var badUrl = await RunDryAsync(["--allowed-org-ids", "00D5g000004ABCD", "--upstream-url", "orders.acme.example"]);
+
+        Assert.True(gateway.ExitCode == 0, gateway.Output);
+        var resourceConfig = Assert.Single(gateway.Output.Split('\n'), line => line.Contains("heroku config:set -a acme-resource", StringComparison.Ordinal));
+        Assert.Contains("ReverseProxy__Routes__upstream__ClusterId=upstream", resourceConfig, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy__Clusters__upstream__Destinations__upstream__Address=https://orders.acme.example", resourceConfig, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy__Routes__upstream__Match__Path=", resourceConfig, StringComparison.Ordinal);
+        Assert.Contains("ReverseProxy__Clusters__upstream__HttpRequest__ActivityTimeout=00:00:25", resourceConfig, StringComparison.Ordinal);
+        Assert.DoesNotContain("AuthorizationPolicy", gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ReverseProxy__", plain, StringComparison.Ordinal);
+        Assert.NotEqual(0, badUrl.ExitCode);
+        Assert.Contains("--upstream-url", badUrl.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Output, string[] Secrets)> DryRunAsync()
     {
         string[] secrets = [Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16))];

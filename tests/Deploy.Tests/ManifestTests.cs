@@ -33,6 +33,10 @@ public sealed class ManifestTests
             Assert.Equal("true", (string?)manifest[service]!["env"]!["ASPNETCORE_FORWARDEDHEADERS_ENABLED"]);
         }
 
+        // The gateway's sample upstream is a local demonstration: never deployed, and no route points at it.
+        Assert.Null(manifest["sampleupstream"]);
+        Assert.DoesNotContain("ReverseProxy__", manifest["resourceservice"]!["env"]!.ToJsonString(), StringComparison.Ordinal);
+
         // Secrets are parameters the deploy tool asks for, never values in the file.
         Assert.True((bool?)manifest["salesforce-client-secret"]!["inputs"]!["value"]!["secret"]);
         Assert.True((bool?)manifest["internal-api-key"]!["inputs"]!["value"]!["secret"]);

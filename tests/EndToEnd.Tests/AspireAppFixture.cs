@@ -59,7 +59,7 @@ public class AspireAppFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
         _app = await builder.BuildAsync().WaitAsync(StartTimeout);
         await _app.StartAsync().WaitAsync(StartTimeout);
-        foreach (var resource in new[] { "cache", "salesforce", "authservice", "resourceservice" })
+        foreach (var resource in new[] { "cache", "salesforce", "authservice", "resourceservice", "sampleupstream" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
         }

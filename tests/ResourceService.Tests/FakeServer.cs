@@ -12,7 +12,7 @@ namespace ResourceService.Tests;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 and a port the OS picks. It records every request it gets and
-/// answers what the test scripts in <see cref="Respond"/>. Plays the AuthService, and hosts that must
+/// answers what the test scripts in <see cref="Respond"/>. Plays the AuthService, the API behind the gateway, and hosts that must
 /// never be called.
 /// </summary>
 public sealed class FakeServer : IAsyncDisposable
@@ -76,7 +76,9 @@ public sealed class FakeServer : IAsyncDisposable
             context.Request.Path,
             context.Request.Headers[InternalApi.ApiKeyHeader].ToString(),
             context.Request.Headers.Authorization.ToString(),
-            form));
+            form,
+            context.Request.Path + context.Request.QueryString,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(value => value ?? "").ToArray(), StringComparer.OrdinalIgnoreCase)));
         try
         {
             await Respond(context);
@@ -88,4 +90,14 @@ public sealed class FakeServer : IAsyncDisposable
     }
 }
 
-public sealed record RecordedRequest(string Method, string Path, string ApiKey, string Authorization, IReadOnlyDictionary<string, string> Form);
+/// <summary>
+/// One request as the server received it. <c>Target</c> is the path and query; <c>Headers</c> holds every header as
+/// Kestrel parsed it, one entry per name (any case) with each line's value kept.
+/// </summary>
+public sealed record RecordedRequest(
+    string Method, string Path, string ApiKey, string Authorization, IReadOnlyDictionary<string, string> Form,
+    string Target, IReadOnlyDictionary<string, string[]> Headers)
+{
+    /// <summary>Every value received for the header <paramref name="name"/>; empty when it was not sent.</summary>
+    public string[] Header(string name) => Headers.TryGetValue(name, out var values) ? values : [];
+}

@@ -59,6 +59,9 @@ public sealed class ResourceServiceHost : IAsyncDisposable
     /// <summary>The in-process cache of the service under test.</summary>
     internal LocalValidationCache LocalCache => _factory.Services.GetRequiredService<LocalValidationCache>();
 
+    /// <summary>The service's registrations.</summary>
+    internal IServiceProvider Services => _factory.Services;
+
     public async Task<HttpResponseMessage> GetAsync(string path, string? token = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -27,6 +27,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The operating system's id of the process, for reading its counters under /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     public bool HasExited => _process.HasExited;
