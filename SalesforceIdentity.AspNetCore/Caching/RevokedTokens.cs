@@ -42,6 +42,9 @@ internal sealed class RevokedTokens : IDisposable
     public bool Contains(TokenHash token) =>
         _untilTicks.TryGetValue(token, out var until) && _time.GetUtcNow().UtcTicks < until;
 
+    /// <summary>Whether <paramref name="token"/> was revoked; hashed only when anything was (revocations are rare).</summary>
+    public bool Contains(string token) => !_untilTicks.IsEmpty && Contains(TokenHash.Of(token));
+
     public void Dispose() => _sweeper.Dispose();
 
     private int Sweep()

@@ -98,7 +98,7 @@ internal sealed partial class JwtAccessTokenVerifier(
             return Refused("claims");
         }
 
-        if (revoked.Contains(TokenHash.Of(token)))
+        if (revoked.Contains(token))
         {
             return Refused("revoked");
         }
