@@ -107,7 +107,7 @@ wait_healthy() {
 ensure_tools() {
     local missing=() tool
     for tool in wrk redis-server; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-    for tool in curl python3 dotnet; do command -v "$tool" >/dev/null || die "$tool is required"; done
+    for tool in curl python3 dotnet openssl; do command -v "$tool" >/dev/null || die "$tool is required"; done
     [[ ${#missing[@]} == 0 ]] && return 0
     log "installing ${missing[*]}"
     { apt-get install -y "${missing[@]}" || { apt-get update && apt-get install -y "${missing[@]}"; }; } >"$logs/apt.log" 2>&1 \
@@ -148,6 +148,7 @@ start_system() {
     start_service auth AuthService PORT="$auth_port" LOGIN_URL="$emulator" CLIENT_ID=local-client-id \
         CLIENT_SECRET_ID=local-client-secret REDIRECT_URI="$auth/oauth2/success" Salesforce__PasswordFlow=Enabled \
         INTERNAL_API_KEY="$api_key" ConnectionStrings__cache="127.0.0.1:$redis_port" \
+        Salesforce__AllowedOrgIds=00D5g000004ABCD DataProtection__Certificate="$certificate" \
         Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information
     wait_healthy auth "$auth"
     start_resource
@@ -213,6 +214,9 @@ ensure_tools
 [[ $build == 1 ]] && build_services
 for project in "${services[@]}"; do [[ -f $work/$project/$project.dll ]] || die "$project is not built (run without --no-build)"; done
 start_redis
+# Production needs an org allow-list (the emulator's org) and a key-ring certificate, made as the README says.
+certificate=$(openssl req -x509 -newkey rsa:2048 -sha256 -days 1 -nodes -subj "/CN=bench key ring" -keyout - -out - 2>/dev/null \
+    | openssl pkcs12 -export -passout pass: | openssl base64 -A)
 
 log "A: opaque tokens"
 start_system
