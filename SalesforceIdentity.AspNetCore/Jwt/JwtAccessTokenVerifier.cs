@@ -58,7 +58,7 @@ internal sealed partial class JwtAccessTokenVerifier(
         {
             jwt = Handler.ReadJsonWebToken(token);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException)
         {
             return Refused("unreadable");
         }

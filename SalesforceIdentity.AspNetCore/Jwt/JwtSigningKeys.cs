@@ -54,7 +54,10 @@ internal sealed class IssuerKeys(ConfigurationManager<SigningKeySet> manager, Ke
         {
             return await manager.GetConfigurationAsync(cancellationToken);
         }
-        catch (InvalidOperationException)
+        // No keys could be fetched (IDX20803, or whatever the fetch threw): the caller answers 503.
+#pragma warning disable CA1031
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
             return null;
         }
@@ -94,22 +97,27 @@ internal sealed class SigningKeySet(IReadOnlyDictionary<string, SecurityKey> key
 /// <summary>Reads a key set, and remembers whether the last attempt failed.</summary>
 internal sealed class KeySetRetriever(TimeProvider time) : IConfigurationRetriever<SigningKeySet>
 {
-    public SigningKeySet? Current { get; private set; }
+    private SigningKeySet? _current;
+    private long _failedAtTicks;
 
-    public DateTimeOffset? FailedAt { get; private set; }
+    /// <summary>The last key set fetched, or null before the first success.</summary>
+    public SigningKeySet? Current => Volatile.Read(ref _current);
+
+    /// <summary>When the last fetch failed, or null when it succeeded (set from the manager's background refresh).</summary>
+    public DateTimeOffset? FailedAt => Interlocked.Read(ref _failedAtTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public async Task<SigningKeySet> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {
         try
         {
             var keys = SigningKeySet.Parse(await retriever.GetDocumentAsync(address, cancel));
-            Current = keys;
-            FailedAt = null;
+            Volatile.Write(ref _current, keys);
+            Interlocked.Exchange(ref _failedAtTicks, 0);
             return keys;
         }
         catch
         {
-            FailedAt = time.GetUtcNow();
+            Interlocked.Exchange(ref _failedAtTicks, time.GetUtcNow().UtcTicks);
             throw;
         }
     }

@@ -61,7 +61,7 @@ public sealed class JwtAccessTokenTests(RedisServerFixture redis)
         Assert.Equal(ResourceServiceHost.ApiKey, jwt.Host.AuthService.Requests.Single().ApiKey);
     }
 
-    public static TheoryData<string> Forgeries => ["tampered claims", "another key, same kid", "alg none", "alg HS256 keyed with the JWKS", "alg RS384", "no signature"];
+    public static TheoryData<string> Forgeries => ["tampered claims", "another key, same kid", "alg none", "alg HS256 keyed with the JWKS", "alg RS384", "no signature", "not JSON"];
 
     [Theory]
     [MemberData(nameof(Forgeries))]
@@ -79,6 +79,7 @@ public sealed class JwtAccessTokenTests(RedisServerFixture redis)
             "alg none" => jwt.Domain.Token(now, header: h => h["alg"] = "none"),
             "alg HS256 keyed with the JWKS" => jwt.Domain.Token(now, header: h => h["alg"] = "HS256"),
             "alg RS384" => jwt.Domain.Token(now, header: h => h["alg"] = "RS384"),
+            "not JSON" => "eyJub3QganNvbg.eyJub3QganNvbg.c2lnbmF0dXJl",
             _ => jwt.Domain.Token(now)[..(jwt.Domain.Token(now).LastIndexOf('.') + 1)],
         };
 
