@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace AppHost;
 
 internal static class SalesforceExtensions
@@ -11,6 +13,7 @@ internal static class SalesforceExtensions
     /// (<c>Parameters:salesforce-client-id</c>, <c>salesforce-allowed-org-ids</c> and the others, e.g. from user secrets) the emulator is not
     /// started; otherwise the SalesforceEmulator runs as <paramref name="name"/> and the AuthService uses it
     /// in local mode. Publish mode always describes the real connection: the emulator is a development tool.
+    /// <c>Emulator:JwtAccessTokens=true</c> has the emulator's app issue JWT-based access tokens (issue 16).
     /// </summary>
     public static void AddSalesforce(this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> authService)
     {
@@ -39,6 +42,12 @@ internal static class SalesforceExtensions
             .WithServiceLogLevel()
             .WithHttpHealthCheck("/health")
             .WithEmulatorCommands();
+
+        // Emulator:JwtAccessTokens=true: the app issues JWT-based access tokens, which the ResourceService checks in process.
+        if (builder.Configuration.GetValue("Emulator:JwtAccessTokens", false))
+        {
+            emulator.WithEnvironment("Emulator__Apps__0__JwtAccessTokens", "true");
+        }
 
         authService
             .WithEnvironment("Salesforce__LoginUrl", emulator.GetEndpoint("http"))

@@ -15,5 +15,6 @@ app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapWelcomeApi();
 app.MapOAuthApi();
+app.MapValidationSettingsApi();
 
 app.Run();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SalesforceIdentity.AspNetCore;
 using SalesforceIdentity.AspNetCore.AuthServiceClient;
 using SalesforceIdentity.AspNetCore.Caching;
+using SalesforceIdentity.AspNetCore.Jwt;
 using SalesforceIdentity.AspNetCore.Validation;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,7 @@ public static class SalesforceTokenExtensions
 
     /// <summary>
     /// Adds <see cref="SalesforceTokenValidator"/> and what it needs (the AuthService client, the in-process cache
-    /// and its revocation listener, the limit on unknown tokens), with settings read from configuration and checked
+    /// and its revocation listener, the limit on unknown tokens, the in-process check of JWT-based access tokens), with settings read from configuration and checked
     /// at start. <c>AddSalesforceToken</c> calls it; call it yourself to validate tokens outside authentication.
     /// Nothing global is replaced, and a second call adds nothing.
     /// </summary>
@@ -82,6 +83,10 @@ public static class SalesforceTokenExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalValidationCache>();
         services.TryAddSingleton<UnknownTokenLimiter>();
+        services.TryAddSingleton<RevokedTokens>();
+        services.TryAddSingleton<ValidationSettingsSource>();
+        services.TryAddSingleton<JwtSigningKeys>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISalesforceTokenVerifier, JwtAccessTokenVerifier>());
         services.TryAddSingleton(provider => new SalesforceTokenValidator(
             provider.GetRequiredService<LocalValidationCache>(),
             provider.GetRequiredService<UnknownTokenLimiter>(),
@@ -91,6 +96,7 @@ public static class SalesforceTokenExtensions
             provider.GetRequiredService<Logging.ILogger<SalesforceTokenValidator>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RevocationListener>());
         services.AddAuthServiceClient();
+        services.AddJwtKeysClient();
     }
 
     private sealed class BindFromConfiguration(IConfiguration configuration) : IConfigureOptions<SalesforceTokenValidationOptions>

@@ -32,6 +32,9 @@ public sealed class SalesforceTokenValidationOptions
     /// <summary>The per-client-address limit on lookups of unknown tokens, and the cache of refused ones.</summary>
     public UnknownTokenOptions UnknownTokens { get; } = new();
 
+    /// <summary>JWT-based access tokens, checked in process (configuration section <c>Salesforce</c>).</summary>
+    public JwtAccessTokenOptions Jwt { get; } = new();
+
     /// <summary>Reads the settings from configuration; what code sets afterwards wins.</summary>
     internal void Bind(IConfiguration configuration)
     {
@@ -46,6 +49,7 @@ public sealed class SalesforceTokenValidationOptions
         Redis ??= NonEmpty(configuration[RedisUrl.Setting]) ?? NonEmpty(configuration.GetConnectionString(SalesforceTokenDefaults.RedisConnectionName));
         configuration.GetSection(LocalCacheOptions.SectionName).Bind(LocalCache);
         configuration.GetSection(UnknownTokenOptions.SectionName).Bind(UnknownTokens);
+        configuration.GetSection(JwtAccessTokenOptions.SectionName).Bind(Jwt);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -96,6 +100,39 @@ public sealed class UnknownTokenOptions
 
     /// <summary>How long a token the AuthService called inactive is refused without asking again; 0 turns it off.</summary>
     public TimeSpan InactiveTtl { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>How JWT-based access tokens are checked (configuration section <c>Salesforce</c>: <c>Salesforce__JwtAccessTokens</c>, ...).</summary>
+public sealed class JwtAccessTokenOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Salesforce";
+
+    /// <summary>
+    /// <see cref="JwtAccessTokenMode.Local"/> (the default): a token shaped as a JWT is checked in process, with the keys of
+    /// the AuthService's configured My Domains, while revocations are heard; <see cref="JwtAccessTokenMode.Off"/>: every
+    /// token is asked of the AuthService. Opaque tokens are never affected.
+    /// </summary>
+    public JwtAccessTokenMode JwtAccessTokens { get; set; } = JwtAccessTokenMode.Local;
+
+    /// <summary>
+    /// Clock difference allowed with Salesforce, on <c>exp</c> and <c>nbf</c> (at most 30 s), and the margin by which a token
+    /// must be issued after this instance began hearing revocations to be trusted without the AuthService.
+    /// </summary>
+    public TimeSpan JwtClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Shortest time between two fetches of a My Domain's keys caused by tokens with an unknown <c>kid</c>.</summary>
+    public TimeSpan JwtKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Whether JWT-based access tokens are checked in process.</summary>
+public enum JwtAccessTokenMode
+{
+    /// <summary>Every token is asked of the AuthService, as an opaque one.</summary>
+    Off,
+
+    /// <summary>Checked in process (signature, issuer, audience, client, org, lifetime); no call for a new valid token.</summary>
+    Local,
 }
 
 /// <summary>Stops the API at start, with one line naming the setting, when a setting is missing or out of range.</summary>
@@ -159,6 +196,22 @@ internal sealed class SalesforceTokenValidationOptionsValidator : IValidateOptio
         if (unknown.InactiveTtl < TimeSpan.Zero || unknown.InactiveTtl > TimeSpan.FromSeconds(30))
         {
             return ValidateOptionsResult.Fail("UnknownTokens__InactiveTtl must be between 00:00:00 and 00:00:30.");
+        }
+
+        var jwt = options.Jwt;
+        if (!Enum.IsDefined(jwt.JwtAccessTokens))
+        {
+            return ValidateOptionsResult.Fail("Salesforce__JwtAccessTokens must be Off or Local.");
+        }
+
+        if (jwt.JwtClockSkew < TimeSpan.Zero || jwt.JwtClockSkew > TimeSpan.FromSeconds(30))
+        {
+            return ValidateOptionsResult.Fail("Salesforce__JwtClockSkew must be between 00:00:00 and 00:00:30.");
+        }
+
+        if (jwt.JwtKeyRefreshInterval < TimeSpan.FromSeconds(1) || jwt.JwtKeyRefreshInterval > TimeSpan.FromHours(1))
+        {
+            return ValidateOptionsResult.Fail("Salesforce__JwtKeyRefreshInterval must be between 00:00:01 and 01:00:00.");
         }
 
         return ValidateOptionsResult.Success;

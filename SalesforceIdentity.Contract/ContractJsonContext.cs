@@ -6,4 +6,5 @@ namespace SalesforceIdentity.Contract;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(OAuthError))]
+[JsonSerializable(typeof(ValidationSettings))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

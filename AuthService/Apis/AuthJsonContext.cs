@@ -24,6 +24,7 @@ internal static class IntrospectionResponses
 [JsonSerializable(typeof(OAuthError))]
 [JsonSerializable(typeof(CodeResponse))]
 [JsonSerializable(typeof(IntrospectionResponse))]
+[JsonSerializable(typeof(ValidationSettings))]
 [JsonSerializable(typeof(TokenValidation))]
 [JsonSerializable(typeof(CachedValidation))]
 [JsonSerializable(typeof(JsonObject))]

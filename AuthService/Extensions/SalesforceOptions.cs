@@ -25,6 +25,12 @@ public sealed class SalesforceOptions
     /// <summary>True to accept tokens of any org whose users can use the connected app, said on purpose (production needs one or the other).</summary>
     public bool AllowAnyOrg { get; set; }
 
+    /// <summary>
+    /// Comma-separated My Domain URLs whose JWT-based access tokens APIs may check themselves (their <c>iss</c>, and where
+    /// their keys are). When unset: the login URL, unless it is Salesforce's shared login host, which issues no token.
+    /// </summary>
+    public string? JwtIssuers { get; set; }
+
     /// <summary><c>Enabled</c> or <c>Disabled</c>; when unset, enabled only in local mode.</summary>
     public PasswordFlow? PasswordFlow { get; set; }
 
@@ -39,12 +45,19 @@ public sealed class SalesforceOptions
         .Select(OrgId15)
         .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The My Domain origins of <see cref="JwtIssuers"/> (or the login URL's), without a trailing slash.</summary>
+    public IReadOnlyList<string> Issuers => _issuers ??= string.IsNullOrWhiteSpace(JwtIssuers)
+        ? (IsSharedLoginHost(LoginUrl) ? [] : [Origin(LoginUrl)])
+        : [.. JwtIssuers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(issuer => Uri.TryCreate(issuer, UriKind.Absolute, out var url) ? Origin(url) : issuer).Distinct(StringComparer.Ordinal)];
+
     public bool PasswordFlowEnabled => PasswordFlow == AuthService.PasswordFlow.Enabled;
 
     /// <summary>The demo's <c>GET /oauth2/login?username=&amp;password=</c>: local mode against a loopback (emulator) host only.</summary>
     public bool QueryLoginAllowed => LocalMode && PasswordFlowEnabled && LoginUrl.IsLoopback;
 
     private IReadOnlySet<string>? _allowedOrgs;
+    private IReadOnlyList<string>? _issuers;
 
     internal void ApplyHostingDefaults(bool localMode, bool deployed)
     {
@@ -52,6 +65,16 @@ public sealed class SalesforceOptions
         Deployed = deployed;
         PasswordFlow ??= localMode ? AuthService.PasswordFlow.Enabled : AuthService.PasswordFlow.Disabled;
     }
+
+    /// <summary>Scheme, host and port, as Salesforce writes a token's <c>iss</c> (lowercase, no default port, no slash).</summary>
+    public static string Origin(Uri url) => url.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>
+    /// login.salesforce.com and test.salesforce.com, where users log in but which never issue a token as <c>iss</c>: a
+    /// token's issuer is its org's My Domain (salesforce-protocol.md §13).
+    /// </summary>
+    private static bool IsSharedLoginHost(Uri url) =>
+        url.Host.Equals("login.salesforce.com", StringComparison.OrdinalIgnoreCase) || url.Host.Equals("test.salesforce.com", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Org IDs compare on their 15-character, case-sensitive form.</summary>
     public static string OrgId15(string orgId) => orgId.Length >= 15 ? orgId[..15] : orgId;
@@ -92,6 +115,11 @@ internal sealed class SalesforceOptionsValidator : IValidateOptions<SalesforceOp
             failures.Add("Salesforce__RedirectUri (REDIRECT_URI) must be the absolute callback URL registered in the connected app.");
         }
 
+        if (options.JwtIssuers is not null && options.JwtIssuers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(issuer => !IsMyDomain(issuer)))
+        {
+            failures.Add("Salesforce__JwtIssuers must list My Domain URLs, comma-separated, each https://<domain> with no path (http only for a loopback emulator).");
+        }
+
         foreach (var org in options.AllowedOrgs)
         {
             if (org.Length != 15 || !org.StartsWith("00D", StringComparison.Ordinal))
@@ -109,4 +137,10 @@ internal sealed class SalesforceOptionsValidator : IValidateOptions<SalesforceOp
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    // An origin only: APIs fetch keys from <issuer>/id/keys, so a path, query or user info has no place here.
+    private static bool IsMyDomain(string issuer) =>
+        Uri.TryCreate(issuer, UriKind.Absolute, out var url)
+        && (url.Scheme == "https" || (url.Scheme == "http" && url.IsLoopback))
+        && url.AbsolutePath == "/" && url.Query.Length == 0 && url.Fragment.Length == 0 && url.UserInfo.Length == 0;
 }

@@ -56,4 +56,18 @@ internal static class AuthServiceClientRegistration
         // Innermost, so reading the body counts against the attempt timeout.
         client.AddHttpMessageHandler<BoundedResponseHandler>();
     }
+
+    /// <summary>
+    /// The HttpClient that fetches a My Domain's <c>/id/keys</c>: no redirects (keys come from the configured host only),
+    /// the attempt timeout, no retries (the next token asks again, after a pause).
+    /// </summary>
+    public static void AddJwtKeysClient(this IServiceCollection services)
+    {
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(Jwt.JwtSigningKeys.HttpClientName)
+            .ConfigureHttpClient((provider, http) => http.Timeout = provider.GetRequiredService<IOptions<SalesforceTokenValidationOptions>>().Value.AttemptTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+    }
 }

@@ -22,6 +22,7 @@ internal sealed class LocalValidationCache : IDisposable
     private int _count;
     private long _epoch;
     private volatile bool _listening;
+    private long _listeningSinceTicks;
 
     public LocalValidationCache(IOptions<SalesforceTokenValidationOptions> options, TimeProvider time)
     {
@@ -32,6 +33,12 @@ internal sealed class LocalValidationCache : IDisposable
 
     /// <summary>True when confirmed callers may be served: enabled, and revocations are being heard.</summary>
     public bool Active => _options.LocalCache.Enabled && _listening;
+
+    /// <summary>
+    /// Since when every revocation has been heard, without a break; null while it may not be. A JWT-based access token
+    /// issued before this may have been revoked unheard, so only the AuthService can vouch for it.
+    /// </summary>
+    public DateTimeOffset? ListeningSince => _listening ? new DateTimeOffset(Interlocked.Read(ref _listeningSinceTicks), TimeSpan.Zero) : null;
 
     /// <summary>Changes on every eviction: a validation that saw it change while in flight is not cached.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
@@ -54,8 +61,15 @@ internal sealed class LocalValidationCache : IDisposable
         return entry.Verdict.Kind != TokenVerdictKind.Confirmed || Active;
     }
 
-    /// <summary>Keeps a confirmed or refused verdict, unless a revocation arrived since <paramref name="epochBefore"/>.</summary>
-    public void Store(TokenHash key, TokenVerdict verdict, long epochBefore)
+    /// <summary>When the caller cached under <paramref name="key"/> says its token expires, if one is cached.</summary>
+    public DateTimeOffset? ExpiresAt(TokenHash key) =>
+        _entries.TryGetValue(key, out var entry) && entry.Verdict.Caller?.Introspection.ExpiresAt is { } expiresAt ? DateTimeOffset.FromUnixTimeSeconds(expiresAt) : null;
+
+    /// <summary>
+    /// Keeps a confirmed or refused verdict, unless a revocation arrived since <paramref name="epochBefore"/>. Without
+    /// <paramref name="refreshAhead"/> (a verdict reached in process) the entry simply ends, and the next request judges again.
+    /// </summary>
+    public void Store(TokenHash key, TokenVerdict verdict, long epochBefore, bool refreshAhead = true)
     {
         var now = _time.GetUtcNow();
         CacheEntry entry;
@@ -76,7 +90,7 @@ internal sealed class LocalValidationCache : IDisposable
             // Refreshing ahead helps only when the token outlives the entry; at a random point, so that entries
             // stored together (a burst of new users, a restart) are not all asked about again together.
             var from = _options.LocalCache.RefreshAfter;
-            var refreshAt = untilExpiry > ttl ? now + (ttl * (from + (Random.Shared.NextDouble() * (0.9 - from)))) : DateTimeOffset.MaxValue;
+            var refreshAt = refreshAhead && untilExpiry > ttl ? now + (ttl * (from + (Random.Shared.NextDouble() * (0.9 - from)))) : DateTimeOffset.MaxValue;
             entry = new CacheEntry(verdict, (now + ttl).UtcTicks, refreshAt.UtcTicks);
         }
         else if (verdict.Kind == TokenVerdictKind.Refused && _options.UnknownTokens.InactiveTtl > TimeSpan.Zero)
@@ -112,6 +126,7 @@ internal sealed class LocalValidationCache : IDisposable
     public void StartListening()
     {
         Clear();
+        Interlocked.Exchange(ref _listeningSinceTicks, _time.GetUtcNow().UtcTicks);
         _listening = true;
     }
 

@@ -16,6 +16,7 @@ namespace SalesforceIdentity.AspNetCore.Caching;
 internal sealed partial class RevocationListener(
     IOptions<SalesforceTokenValidationOptions> options,
     LocalValidationCache cache,
+    RevokedTokens revoked,
     ILogger<RevocationListener> logger)
     : IHostedService, IAsyncDisposable
 {
@@ -24,14 +25,15 @@ internal sealed partial class RevocationListener(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Redis is not { } redis || !options.Value.LocalCache.Enabled)
+        // Hearing revocations serves the cache of confirmed callers, and is what lets JWT-based tokens be checked in process.
+        if (options.Value.Redis is not { } redis || !(options.Value.LocalCache.Enabled || options.Value.Jwt.JwtAccessTokens == JwtAccessTokenMode.Local))
         {
             LogNoRedis(logger);
             return;
         }
 
         _redis = await ConnectionMultiplexer.ConnectAsync(Configuration(redis));
-        _subscription = new RevocationSubscription(_redis, cache.Evict, OnListening, OnDeaf);
+        _subscription = new RevocationSubscription(_redis, OnRevoked, OnListening, OnDeaf);
         await _subscription.StartAsync();
     }
 
@@ -70,6 +72,13 @@ internal sealed partial class RevocationListener(
         return configuration;
     }
 
+    private void OnRevoked(TokenHash token)
+    {
+        // Remembered before the eviction, so that no request in between can judge the token afresh and pass it.
+        revoked.Add(token, cache.ExpiresAt(token));
+        cache.Evict(token);
+    }
+
     private void OnListening()
     {
         cache.StartListening();
@@ -86,9 +95,9 @@ internal sealed partial class RevocationListener(
     [LoggerMessage(Level = LogLevel.Information, Message = "Hearing revocations: the in-process token cache is on")]
     private static partial void LogListening(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Revocations cannot be heard ({Reason}): the in-process token cache is off until Redis is back")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Revocations cannot be heard ({Reason}): the in-process token cache and the in-process check of JWT-based tokens are off until Redis is back")]
     private static partial void LogNotListening(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "No Redis configured (REDIS_URL), or LocalCache__Enabled=false: every new request with a token asks the AuthService")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Redis configured (REDIS_URL), or LocalCache__Enabled=false and Salesforce__JwtAccessTokens=Off: every new request with a token asks the AuthService")]
     private static partial void LogNoRedis(ILogger logger);
 }

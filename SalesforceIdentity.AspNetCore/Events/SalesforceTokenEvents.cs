@@ -7,7 +7,7 @@ namespace SalesforceIdentity.AspNetCore;
 public class SalesforceTokenEvents
 {
     /// <summary>
-    /// After the AuthService confirms a token: add claims to <c>context.Principal</c>, or refuse the caller with
+    /// After the AuthService (or the in-process check of a JWT-based access token) confirms a token: add claims to <c>context.Principal</c>, or refuse the caller with
     /// <c>context.Fail(...)</c> (401 <c>invalid_token</c>). It runs once per confirmation, not per request: what it
     /// leaves is kept with the token in the in-process cache, for at most <c>LocalCache:Ttl</c>, and for longer while
     /// refreshes of a token in use bring the same answer.

@@ -80,7 +80,8 @@ public sealed partial class SalesforceTokenValidator
         {
             if (await verifier.VerifyAsync(token, cancellationToken) is { } local)
             {
-                _cache.Store(key, local, epoch);
+                // Judged in process: judged again there when the entry ends, never refreshed through the AuthService.
+                _cache.Store(key, local, epoch, refreshAhead: false);
                 return local;
             }
         }

@@ -572,8 +572,13 @@ def main(raw, results_path, svg_path):
         "(Production environment, the introspection rate limit included). Tests never assert time, and this benchmark "
         "is not part of `.ci/run`.")
     add("")
+    # bench/jwt.sh writes its own section between these markers: keep it.
+    kept = ""
+    if os.path.exists(results_path):
+        if m := re.search(r"<!-- jwt:begin -->.*<!-- jwt:end -->\n?", open(results_path).read(), re.S):
+            kept = "\n" + m.group(0)
     with open(results_path, "w") as handle:
-        handle.write("\n".join(lines))
+        handle.write("\n".join(lines) + kept)
 
     lat1p = latency_median(s1_plain)
     lat1s = latency_median(s1_secured)

@@ -98,6 +98,40 @@ public sealed class ContractTests(RedisServerFixture redis) : IAsyncLifetime, ID
         Assert.Contains(InternalApi.ApiKeyHeader, error.ErrorDescription, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheAuthServicePublishesItsValidationSettingsToKeyHoldersOnly()
+    {
+        using var client = _authService.CreateClient();
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, InternalApi.ValidationSettingsPath);
+        withKey.Headers.Add(InternalApi.ApiKeyHeader, ApiKey);
+        using var withoutKey = new HttpRequestMessage(HttpMethod.Get, InternalApi.ValidationSettingsPath);
+
+        using var answer = await client.SendAsync(withKey);
+        using var refused = await client.SendAsync(withoutKey);
+        var settings = System.Text.Json.JsonSerializer.Deserialize(await answer.Content.ReadAsStringAsync(), ContractJsonContext.Default.ValidationSettings)!;
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("no-store", answer.Headers.CacheControl?.ToString());
+        Assert.Equal(ValidatorHarness.ClientId, settings.ClientId);
+        // Without Salesforce__JwtIssuers, a login URL that is a My Domain is the issuer.
+        Assert.Equal(["https://login.example.com"], settings.Issuers);
+        Assert.Empty(settings.AllowedOrgIds);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, "https://login.salesforce.com", null, "")]
+    [InlineData("https://Acme.my.salesforce.com/, https://second.my.salesforce.com", "https://login.salesforce.com", "00D5g000004ABCDEA4,00DgK000000OMLx", "https://acme.my.salesforce.com https://second.my.salesforce.com|00D5g000004ABCD 00DgK000000OMLx")]
+    [InlineData(null, "http://localhost:5100/", null, "http://localhost:5100")]
+    public void SettingsNameTheConfiguredMyDomainsAndOrgs(string? jwtIssuers, string loginUrl, string? allowedOrgIds, string expected)
+    {
+        var options = new SalesforceOptions { JwtIssuers = jwtIssuers, LoginUrl = new Uri(loginUrl), AllowedOrgIds = allowedOrgIds };
+
+        var published = string.Join(' ', options.Issuers) + (options.AllowedOrgs.Count > 0 ? "|" + string.Join(' ', options.AllowedOrgs.Order(StringComparer.Ordinal)) : "");
+
+        Assert.Equal(expected, published);
+    }
+
     public async Task DisposeAsync()
     {
         await _api.DisposeAsync();

@@ -35,6 +35,28 @@ public sealed class OptionsTests
         Assert.True(result.Succeeded);
     }
 
+    [Theory]
+    [InlineData("https://acme.my.salesforce.com", true)]
+    [InlineData("https://acme.my.salesforce.com/, https://second.my.salesforce.com", true)]
+    [InlineData("http://localhost:5100", true)]
+    [InlineData("http://acme.my.salesforce.com", false)]
+    [InlineData("https://acme.my.salesforce.com/services", false)]
+    [InlineData("https://user@acme.my.salesforce.com", false)]
+    [InlineData("acme.my.salesforce.com", false)]
+    public void JwtIssuersMustBeMyDomainOrigins(string jwtIssuers, bool valid)
+    {
+        var result = new SalesforceOptionsValidator().Validate(null, new SalesforceOptions
+        {
+            ClientId = "id",
+            ClientSecret = "secret",
+            RedirectUri = new Uri("https://auth.example.com/oauth2/success"),
+            JwtIssuers = jwtIssuers,
+        });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.Equal(!valid, result.Failures?.Any(f => f.StartsWith("Salesforce__JwtIssuers", StringComparison.Ordinal)) ?? false);
+    }
+
     [Fact]
     public void AllowedOrgIdsMustBeOrgIds()
     {

@@ -54,6 +54,8 @@ public class AspireAppFixture : IAsyncLifetime
                 .WithEnvironment("Emulator__Apps__1__CallbackUrls__0", OtherConnectedApp.CallbackUrl);
         }
 
+        Configure(builder);
+
         // The testing builder forwards each resource's console output to this logger factory.
         builder.Services.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
@@ -65,6 +67,11 @@ public class AspireAppFixture : IAsyncLifetime
         }
 
         RememberSecrets(await GetInternalApiKeyAsync());
+    }
+
+    /// <summary>Changes a derived fixture makes to the app's resources before it starts.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
