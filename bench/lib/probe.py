@@ -192,11 +192,10 @@ def pooled(count, workers, work):
 
 
 def mint(args):
-    """Password-grant tokens straight from the emulator (no AuthService involved), one per line in --out."""
+    """Client-credentials tokens straight from the emulator (no AuthService involved), one per line in --out."""
     host, port = host_port(args.emulator)
     conns = [http.client.HTTPConnection(host, port, timeout=TIMEOUT) for _ in range(args.workers)]
-    body = urllib.parse.urlencode({"grant_type": "password", "client_id": args.client_id, "client_secret": args.client_secret,
-                                   "username": args.username, "password": args.password})
+    body = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": args.client_id, "client_secret": args.client_secret})
 
     def one(slot, _):
         conns[slot].request("POST", "/services/oauth2/token", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -251,8 +250,6 @@ def main():
     parser.add_argument("--rate", type=float, default=0, help="at most this many requests a second (warm); 0: no limit")
     parser.add_argument("--client-id", default="local-client-id")
     parser.add_argument("--client-secret", default="local-client-secret")
-    parser.add_argument("--username", default="demo@example.com")
-    parser.add_argument("--password", default="demo-password")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--max-wait", type=float, default=5.0, help="seconds to wait for every 401 after the revoke")
     args = parser.parse_args()
