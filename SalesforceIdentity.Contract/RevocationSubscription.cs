@@ -11,11 +11,19 @@ namespace SalesforceIdentity.Contract;
 /// <param name="redis">The connection; its failures and restorations drive <paramref name="listening"/> and <paramref name="deaf"/>.</param>
 /// <param name="revoked">Called with each revoked token's hash (messages that are not a token's cache key are ignored).</param>
 /// <param name="listening">Called once the subscription stands: every revocation from now on is heard.</param>
-/// <param name="deaf">Called with the reason when revocations may be missed: at a failed start and on a connection failure.</param>
+/// <param name="deaf">Called with the reason when revocations may be missed (at a failed start, on a connection failure), once per outage.</param>
 public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<TokenHash> revoked, Action listening, Action<string> deaf)
+    : IDisposable
 {
+    private const int Unknown = 0, Listening = 1, Deaf = 2;
+
+    /// <summary>How soon a failed subscription is tried again.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly RedisChannel _channel = RedisChannel.Literal(Revocations.Channel);
+    private readonly CancellationTokenSource _stopping = new();
     private int _subscribed;
+    private int _state = Unknown;
 
     /// <summary>Subscribes (or, with Redis down, waits for the connection to come back); never throws for Redis.</summary>
     public async Task StartAsync()
@@ -28,6 +36,7 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
     /// <summary>Unsubscribes (the caller stops trusting what it cached itself); never fails the host that stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
         redis.ConnectionFailed -= OnConnectionFailed;
         redis.ConnectionRestored -= OnConnectionRestored;
         try
@@ -52,12 +61,35 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
                 await redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message)).WaitAsync(TimeSpan.FromSeconds(5));
             }
 
-            listening();
+            if (Interlocked.Exchange(ref _state, Listening) != Listening)
+            {
+                listening();
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             Interlocked.Exchange(ref _subscribed, 0);
-            deaf(ex.GetType().Name);
+            BecomeDeaf(ex.GetType().Name);
+            // Besides ConnectionRestored, try again on a timer: a subscription that failed while the connection stood
+            // (a timeout under load) would otherwise wait for a failure that never comes.
+            _ = RetryLaterAsync();
+        }
+    }
+
+    private async Task RetryLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(RetryInterval, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _subscribed) == 0)
+        {
+            await TrySubscribeAsync();
         }
     }
 
@@ -69,7 +101,19 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
         }
     }
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => deaf(e.FailureType.ToString());
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => BecomeDeaf(e.FailureType.ToString());
+
+    // Said once per outage, not at every retry.
+    private void BecomeDeaf(string reason)
+    {
+        if (Interlocked.Exchange(ref _state, Deaf) != Deaf)
+        {
+            deaf(reason);
+        }
+    }
+
+    /// <summary>Ends the retries; call after <see cref="StopAsync"/>.</summary>
+    public void Dispose() => _stopping.Dispose();
 
     // StackExchange.Redis resubscribes by itself on reconnect; a subscription that never succeeded is made here.
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();

@@ -327,6 +327,12 @@ wrk_rotate() {
 
 redis_used_memory() { redis-cli -p "$redis_port" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
 redis_token_keys() { redis-cli -p "$redis_port" --scan --pattern 'v1:tok:*' | wc -l; }
+# Redis's own account of one key (MEMORY USAGE), averaged over up to 200 v1:tok:* keys.
+redis_bytes_per_token_key() {
+    redis-cli -p "$redis_port" --scan --pattern 'v1:tok:*' | head -200 | while read -r key; do
+        redis-cli -p "$redis_port" memory usage "$key"
+    done | awk '{ sum += $1; n++ } END { print n ? int(sum / n) : 0 }'
+}
 
 # hey_run OUT URL [TOKEN]: a fixed 2,000 requests/s (20 workers at 100/s each).
 hey_run() {
@@ -518,8 +524,8 @@ memory_before=$(redis_used_memory) keys_before=$(redis_token_keys)
 # At most 150 new tokens a second: the AuthService takes at most 200 validations a second to Salesforce (per instance).
 python3 "$lib/probe.py" warm --resource "$rs1" --tokens "$tokens_file" --workers 8 --rate 150 >"$raw/s7-warm.json"
 memory_after=$(redis_used_memory) keys_after=$(redis_token_keys)
-printf '{"used_memory_before": %s, "used_memory_after": %s, "token_keys_before": %s, "token_keys_after": %s}\n' \
-    "$memory_before" "$memory_after" "$keys_before" "$keys_after" >"$raw/s7-redis.json"
+printf '{"used_memory_before": %s, "used_memory_after": %s, "token_keys_before": %s, "token_keys_after": %s, "memory_usage_per_key": %s}\n' \
+    "$memory_before" "$memory_after" "$keys_before" "$keys_after" "$(redis_bytes_per_token_key)" >"$raw/s7-redis.json"
 record_rss tokens-validated
 # One run, right after the validations, as users who keep coming: longer than an entry's 30 s life, so the entries
 # in use are refreshed ahead of their end while it runs. The baseline runs after it.

@@ -8,7 +8,7 @@ namespace AuthService.Tokens;
 /// trusts no cached validation, since a revocation may pass unheard.
 /// </summary>
 internal sealed partial class RevocationSubscriber(IConnectionMultiplexer redis, RevocationMemory memory, ILogger<RevocationSubscriber> logger)
-    : IHostedService
+    : IHostedService, IDisposable
 {
     private RevocationSubscription? _subscription;
 
@@ -23,6 +23,8 @@ internal sealed partial class RevocationSubscriber(IConnectionMultiplexer redis,
         memory.StopListening();
         return _subscription?.StopAsync(cancellationToken) ?? Task.CompletedTask;
     }
+
+    public void Dispose() => _subscription?.Dispose();
 
     private void OnListening()
     {

@@ -48,6 +48,7 @@ internal sealed partial class RevocationListener(
 
     public async ValueTask DisposeAsync()
     {
+        _subscription?.Dispose();
         if (_redis is not null)
         {
             await _redis.DisposeAsync();

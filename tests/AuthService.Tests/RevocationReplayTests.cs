@@ -1,5 +1,6 @@
 using AuthService.Tokens;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace AuthService.Tests;
 
@@ -114,6 +115,33 @@ public sealed class RevocationReplayTests(RedisServerFixture redis)
         }
 
         Assert.True(hearing.Revocations.IsRevoked(key));
+    }
+
+    [Fact]
+    public async Task ASubscriptionStartedBeforeRedisAnswersListensOnceRedisDoes()
+    {
+        // Redis unreachable while the service starts (an unconnected multiplexer, AbortOnConnectFail=false): nothing is
+        // trusted, and listening begins by itself once Redis answers.
+        await using var proxy = new StallingTcpProxy(redis.Port);
+        proxy.Stall();
+        await using var late = await ConnectionMultiplexer.ConnectAsync(
+            $"127.0.0.1:{proxy.Port},abortConnect=false,connectTimeout=500,syncTimeout=500,asyncTimeout=500");
+        var memory = new RevocationMemory(TimeProvider.System);
+        var subscriber = new RevocationSubscriber(late, memory, NullLogger<RevocationSubscriber>.Instance);
+        await subscriber.StartAsync(default);
+        try
+        {
+            Assert.False(memory.Trusts(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+
+            proxy.Resume();
+
+            await Eventually.TrueAsync(() => memory.Trusts(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await subscriber.StopAsync(default);
+            subscriber.Dispose();
+        }
     }
 
     [Fact]

@@ -404,7 +404,7 @@ public sealed class JwtAccessTokenTests(RedisServerFixture redis)
                 : setup.Introspect(context);
             if (redis is not null || redisConnection is not null)
             {
-                await Eventually.TrueAsync(() => host.LocalCache.ListeningSince is not null);
+                await Eventually.TrueAsync(() => host.LocalCache.ListeningSince is not null, TimeSpan.FromSeconds(30));
                 // Tokens issued from here on were issued after this instance began hearing revocations (beyond the skew).
                 time.Advance(TimeSpan.FromSeconds(31));
             }
