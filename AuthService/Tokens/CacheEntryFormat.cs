@@ -10,13 +10,30 @@ namespace AuthService.Tokens;
 /// URL when it sits on the configured login host.
 /// </summary>
 /// <remarks>
-/// Layout: version (1), flags, cachedAt (Unix ms, 7-bit varint), lifetime (ms, varint); when active:
-/// expiresAt (Unix s, varint), user id, org id, then the optional username, instance URL, scope and
-/// identity-URL base, each flagged, as length-prefixed UTF-8.
+/// Layout: version (2), flags, cachedAt (Unix ms, 7-bit varint), lifetime (ms, varint); when active:
+/// expiresAt (Unix s, varint), user id, org id, then the optional username, instance URL, scopes (a count, then a
+/// byte each: its index among Salesforce's scopes, or 255 and the name) and identity-URL base, each flagged, strings
+/// as length-prefixed UTF-8. An entry of another version reads as a miss, and is replaced.
 /// </remarks>
 public static class CacheEntryFormat
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+
+    /// <summary>
+    /// Salesforce's scopes (salesforce-protocol.md §2), written as their index here: a token's scopes are most of
+    /// what a cached validation would otherwise spend bytes on. Append only: the index is what Redis holds.
+    /// </summary>
+    private static readonly string[] KnownScopes =
+    [
+        "api", "id", "web", "full", "refresh_token", "offline_access", "openid", "profile", "email", "address", "phone",
+        "chatter_api", "visualforce", "custom_permissions", "wave_api", "eclair_api", "lightning", "content",
+        "pardot_api", "cdp_api", "cdp_query_api", "cdp_profile_api", "cdp_ingest_api", "cdp_segment_api",
+        "cdp_identityresolution_api", "cdp_calculated_insight_api", "interaction_api", "sfap_api", "einstein_gpt_api",
+        "chatbot_api", "forgot_password", "user_registration", "pwdless_login_api",
+    ];
+
+    /// <summary>Marks a scope not in <see cref="KnownScopes"/>, written out in full after it.</summary>
+    private const byte OtherScope = byte.MaxValue;
 
     [Flags]
     private enum Fields : byte
@@ -53,7 +70,11 @@ public static class CacheEntryFormat
                 writer.Write(validation.OrganizationId ?? "");
                 WriteIf(writer, validation.Username);
                 WriteIf(writer, validation.InstanceUrl);
-                WriteIf(writer, validation.Scope);
+                if (validation.Scope is not null)
+                {
+                    WriteScope(writer, validation.Scope);
+                }
+
                 WriteIf(writer, identityBase);
             }
         }
@@ -86,7 +107,7 @@ public static class CacheEntryFormat
             var organizationId = reader.ReadString();
             var username = fields.HasFlag(Fields.Username) ? reader.ReadString() : null;
             var instanceUrl = fields.HasFlag(Fields.InstanceUrl) ? reader.ReadString() : null;
-            var scope = fields.HasFlag(Fields.Scope) ? reader.ReadString() : null;
+            var scope = fields.HasFlag(Fields.Scope) ? ReadScope(reader) : null;
             var identityBase = fields.HasFlag(Fields.IdentityBase) ? reader.ReadString() : LoginBase(loginUrl);
             var validation = new TokenValidation(
                 Active: true,
@@ -123,6 +144,40 @@ public static class CacheEntryFormat
     }
 
     private static string LoginBase(Uri loginUrl) => loginUrl.ToString().TrimEnd('/');
+
+    /// <summary>The scopes in their order, each as its index in <see cref="KnownScopes"/> or spelled out.</summary>
+    private static void WriteScope(BinaryWriter writer, string scope)
+    {
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        writer.Write7BitEncodedInt(scopes.Length);
+        foreach (var name in scopes)
+        {
+            var index = Array.IndexOf(KnownScopes, name);
+            if (index >= 0)
+            {
+                writer.Write((byte)index);
+            }
+            else
+            {
+                writer.Write(OtherScope);
+                writer.Write(name);
+            }
+        }
+    }
+
+    private static string ReadScope(BinaryReader reader)
+    {
+        var scopes = new string[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            var code = reader.ReadByte();
+            scopes[i] = code == OtherScope ? reader.ReadString()
+                : code < KnownScopes.Length ? KnownScopes[code]
+                : throw new FormatException("An unknown scope code.");
+        }
+
+        return string.Join(' ', scopes);
+    }
 
     private static void WriteIf(BinaryWriter writer, string? value)
     {
