@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using SalesforceEmulator.State;
 
@@ -24,8 +25,10 @@ public static class JwtAccessToken
 
     /// <summary>
     /// Signs a token for <paramref name="grant"/>: <c>iss</c> and <c>aud</c> are the org's My Domain (the grant's instance URL),
-    /// <c>sub</c> <c>uid:{user18}</c>, <c>scp</c> the scopes. <c>mty</c> is <c>oauth</c>; the fixture's <c>sfi</c>, <c>hsc</c>
-    /// and <c>roles</c> are left out [reported: their meanings are not documented]. No <c>jti</c>, as in the fixture.
+    /// <c>sub</c> <c>uid:{user18}</c>, <c>scp</c> the scopes. <c>mty</c> is <c>oauth</c>. <c>sfi</c> is 64 hex digits, as in the
+    /// fixture, drawn at random for each token [unverified: its meaning is not documented; what matters here is that two tokens
+    /// minted in the same second for the same user are not the same string, as two sessions at Salesforce are not]. The fixture's
+    /// <c>hsc</c> and <c>roles</c> are left out [reported: their meanings are not documented]. No <c>jti</c>, as in the fixture.
     /// </summary>
     public static string Create(TokenGrant grant, DateTimeOffset issuedAt, DateTimeOffset expiresAt, AccessTokenKey key)
     {
@@ -49,6 +52,7 @@ public static class JwtAccessToken
             ["sub"] = $"uid:{grant.User.Id18}",
             ["nbf"] = iat - NotBeforeSkewSeconds,
             ["mty"] = "oauth",
+            ["sfi"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             ["iss"] = grant.InstanceUrl,
             ["exp"] = expiresAt.ToUnixTimeSeconds(),
             ["iat"] = iat,

@@ -41,7 +41,7 @@ public sealed partial class JwtAccessTokenTests
         Assert.Equal("1.0", header.GetProperty("ver").GetString());
 
         var iat = EmulatorFactory.Start.ToUnixTimeSeconds();
-        Assert.Equal(["aud", "client_id", "exp", "iat", "iss", "mty", "nbf", "scp", "sub"], Salesforce.Names(payload));
+        Assert.Equal(["aud", "client_id", "exp", "iat", "iss", "mty", "nbf", "scp", "sfi", "sub"], Salesforce.Names(payload));
         Assert.Equal(answer.GetProperty("instance_url").GetString(), payload.GetProperty("iss").GetString());
         Assert.Equal("http://localhost", payload.GetProperty("iss").GetString());
         Assert.Equal(["http://localhost"], payload.GetProperty("aud").EnumerateArray().Select(a => a.GetString()!).ToArray());
@@ -53,6 +53,22 @@ public sealed partial class JwtAccessTokenTests
         Assert.Equal(iat - 15, payload.GetProperty("nbf").GetInt64());
         Assert.Equal(iat + 7200, payload.GetProperty("exp").GetInt64());
         Assert.Equal("oauth", payload.GetProperty("mty").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", payload.GetProperty("sfi").GetString());
+    }
+
+    [Fact]
+    public async Task TwoTokensOfTheSameUserAndSecondAreDifferentStrings()
+    {
+        // The factory's clock stands still: same iat, exp, user, app and scopes. Only sfi tells the two sessions apart, so that
+        // revoking one (by its hash, as the AuthService remembers revocations) cannot refuse the other.
+        using var factory = new EmulatorFactory(JwtDefaultApp);
+        using var browser = factory.CreateBrowser();
+        var first = (await Salesforce.WebServerTokenAsync(browser)).GetProperty("access_token").GetString()!;
+        var second = (await Salesforce.WebServerTokenAsync(browser)).GetProperty("access_token").GetString()!;
+
+        Assert.Equal(Decode(first).Payload.GetProperty("iat").GetInt64(), Decode(second).Payload.GetProperty("iat").GetInt64());
+        Assert.NotEqual(Decode(first).Payload.GetProperty("sfi").GetString(), Decode(second).Payload.GetProperty("sfi").GetString());
+        Assert.NotEqual(first, second);
     }
 
     [Fact]
