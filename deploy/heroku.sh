@@ -267,6 +267,10 @@ AUTH_URL=$(query "web_url=https://$AUTH_APP.herokuapp.com/" heroku apps:info -a 
 step "One Heroku Redis, attached to both apps as REDIS_URL"
 if [[ $DRY_RUN -eq 1 ]] || ! heroku addons:info "$REDIS_ADDON" >/dev/null 2>&1; then
   run heroku addons:create "$REDIS_PLAN" -a "$AUTH_APP" --name "$REDIS_ADDON" --as REDIS --wait
+  # Heroku's default, noeviction, answers every write with an error once the plan is full, and logins need writes.
+  # volatile-ttl evicts the keys nearest their end first (cached validations), never a key without one (the Data
+  # Protection keys); an evicted validation is simply asked of Salesforce again.
+  run heroku redis:maxmemory "$REDIS_ADDON" --policy volatile-ttl -a "$AUTH_APP"
 fi
 if [[ -z $(config_get REDIS_URL "$RESOURCE_APP") ]]; then
   run heroku addons:attach "$REDIS_ADDON" -a "$RESOURCE_APP" --as REDIS

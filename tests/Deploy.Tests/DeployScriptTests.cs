@@ -39,6 +39,8 @@ public sealed partial class DeployScriptTests
         Assert.Contains("heroku apps:create acme-resource --stack container", output, StringComparison.Ordinal);
         Assert.Contains("heroku addons:create heroku-redis:mini -a acme-auth --name acme-auth-redis --as REDIS", output, StringComparison.Ordinal);
         Assert.Contains("heroku addons:attach acme-auth-redis -a acme-resource --as REDIS", output, StringComparison.Ordinal);
+        // Not Heroku's noeviction: a full Redis must evict cached validations, not refuse logins' writes.
+        Assert.Contains("heroku redis:maxmemory acme-auth-redis --policy volatile-ttl -a acme-auth", output, StringComparison.Ordinal);
         foreach (var (dockerfile, app) in new[] { ("Dockerfile.auth", "acme-auth"), ("Dockerfile.resource", "acme-resource") })
         {
             var build = Assert.Single(output.Split('\n'), line => line.Contains($"-f {dockerfile}", StringComparison.Ordinal));
