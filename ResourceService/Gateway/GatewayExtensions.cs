@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
@@ -22,6 +23,8 @@ internal static class GatewayExtensions
             return;
         }
 
+        // Only in gateway mode: a service without the section keeps the framework's own policy provider.
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicyProvider>();
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(SectionName);
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddReverseProxy()

@@ -19,7 +19,7 @@ internal sealed class GatewayRoute
 
 /// <summary>
 /// Refuses, at start, a route that would reach its upstream without a valid token (<c>anonymous</c>), a policy
-/// this service does not have, and a <c>ForwardAuthorization</c> that is not a boolean; one line per route, naming the setting.
+/// this service does not have (neither registered nor <c>scope:{name}</c>), and a <c>ForwardAuthorization</c> that is not a boolean; one line per route, naming the setting.
 /// </summary>
 internal sealed class GatewayOptionsValidator(IOptions<AuthorizationOptions> authorization) : IValidateOptions<GatewayOptions>
 {
@@ -34,9 +34,10 @@ internal sealed class GatewayOptionsValidator(IOptions<AuthorizationOptions> aut
             {
                 failures.Add($"{setting}AuthorizationPolicy is '{policy}': route '{id}' would forward callers without a valid token; leave it out (any valid token) or name a scope policy such as '{ResourceDefaults.ApiScopePolicy}'.");
             }
-            else if (!string.IsNullOrEmpty(policy) && !AuthenticatedRoutesFilter.IsDefault(policy) && authorization.Value.GetPolicy(policy) is null)
+            else if (!string.IsNullOrEmpty(policy) && !AuthenticatedRoutesFilter.IsDefault(policy) && authorization.Value.GetPolicy(policy) is null
+                && !ScopePolicyProvider.TryGetScope(policy, out _))
             {
-                failures.Add($"{setting}AuthorizationPolicy names no policy of this service ('{policy}'); use 'default' (any valid token) or '{ResourceDefaults.ApiScopePolicy}' (the api scope).");
+                failures.Add($"{setting}AuthorizationPolicy names no policy of this service ('{policy}'); use 'default' (any valid token), '{ResourceDefaults.ApiScopePolicy}' (the api scope) or '{ScopePolicyProvider.Prefix}<scope>' (a token with that Salesforce scope).");
             }
 
             if (route.Metadata.TryGetValue(GatewayHeaders.ForwardAuthorizationMetadata, out var forward) && !bool.TryParse(forward, out _))

@@ -82,9 +82,26 @@ public sealed class GatewayConfigurationTests
     }
 
     [Theory]
+    [InlineData("scope:")]
+    [InlineData("scope:chatter api")]
+    [InlineData("scope:api,id")]
+    [InlineData("scopes:api")]
+    public async Task AScopePolicyNameSalesforceCouldNotIssueStopsItAtStart(string policy)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            GatewayHost.StartAsync(settings => settings["ReverseProxy:Routes:scoped:AuthorizationPolicy"] = policy));
+
+        Assert.StartsWith("ReverseProxy__Routes__scoped__AuthorizationPolicy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'scope:<scope>'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
     [InlineData("default")]
     [InlineData("Default")]
     [InlineData("api")]
+    [InlineData("scope:api")]
+    [InlineData("Scope:id")]
     public async Task DefaultAndTheScopePolicyAreAccepted(string policy)
     {
         await using var host = await GatewayHost.StartAsync(settings => settings["ReverseProxy:Routes:api:AuthorizationPolicy"] = policy);

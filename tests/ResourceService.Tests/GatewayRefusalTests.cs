@@ -60,6 +60,37 @@ public sealed class GatewayRefusalTests
     }
 
     [Fact]
+    public async Task ARouteCanAskForAnySalesforceScopeByNameWithoutCode()
+    {
+        static void ChatterRoute(Dictionary<string, string?> settings)
+        {
+            settings["ReverseProxy:Routes:chatter:ClusterId"] = "upstream";
+            settings["ReverseProxy:Routes:chatter:Match:Path"] = "/chatter/{**rest}";
+            settings["ReverseProxy:Routes:chatter:AuthorizationPolicy"] = "scope:chatter_api";
+        }
+
+        await using var host = await GatewayHost.StartAsync(ChatterRoute);
+        host.AuthService.Respond = AuthServiceAnswers.Active(scope: "api id");
+
+        using var refused = await host.GetAsync("/chatter/feed");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Bearer realm=\"ResourceService\", error=\"insufficient_scope\", scope=\"chatter_api\"", Assert.Single(refused.Headers.GetValues("WWW-Authenticate")));
+        Assert.Equal("insufficient_scope", await ErrorAsync(refused));
+        Assert.Single(host.AuthService.Requests);
+        Assert.Empty(host.Upstream.Requests);
+
+        await using var other = await GatewayHost.StartAsync(ChatterRoute);
+        other.AuthService.Respond = AuthServiceAnswers.Active(scope: "id chatter_api");
+        using var allowed = await other.GetAsync("/chatter/feed");
+        using var noToken = await other.GetAsync("/chatter/feed", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        Assert.Equal("/chatter/feed", Assert.Single(other.Upstream.Requests).Path);
+    }
+
+    [Fact]
     public async Task AuthServiceDownGets503WithRetryAfterAndNothingIsForwarded()
     {
         await using var host = await GatewayHost.StartAsync();
