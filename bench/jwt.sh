@@ -142,8 +142,11 @@ start_redis() {
 start_system() {
     emulator="http://127.0.0.1:$(free_port)" auth_port=$(free_port) rs_port=$(free_port)
     auth="http://127.0.0.1:$auth_port" rs="http://127.0.0.1:$rs_port"
+    # The default app also runs the client-credentials flow (as the demo user): B2 mints its JWTs that way, as
+    # bench/run.sh's scenario 7 does (probe.py mint).
     start_service emulator SalesforceEmulator ASPNETCORE_URLS="$emulator" Emulator__TestHooks=true \
-        Emulator__CallbackUrl="$auth/oauth2/success" "$@"
+        Emulator__CallbackUrl="$auth/oauth2/success" Emulator__Apps__0__ClientId=local-client-id \
+        Emulator__Apps__0__ClientSecret=local-client-secret Emulator__Apps__0__ClientCredentialsUser=demo@example.com "$@"
     wait_healthy emulator "$emulator"
     start_service auth AuthService PORT="$auth_port" LOGIN_URL="$emulator" CLIENT_ID=local-client-id \
         CLIENT_SECRET_ID=local-client-secret REDIRECT_URI="$auth/oauth2/success" Salesforce__PasswordFlow=Enabled \
@@ -245,6 +248,7 @@ warm "$rs/"; warm "$rs/"
 while (( $(date +%s) < rs_started + 32 )); do sleep 1; done
 log "minting $token_count JWTs at the emulator"
 python3 "$lib/probe.py" mint --emulator "$emulator" --count "$token_count" --out "$work/tokens.txt" >"$raw/b2-mint.json"
+[[ $(wc -l <"$work/tokens.txt") -ge $token_count ]] || die "the emulator minted fewer JWTs than asked: $(cat "$raw/b2-mint.json")"
 expect_status 200 "$rs/secured" "$(head -1 "$work/tokens.txt")"
 warm -s "$lib/rotate.lua" "$rs/secured" -- "$work/tokens.txt"
 curl -fsS -m 10 -o /dev/null -X DELETE "$emulator/_emulator/requests"

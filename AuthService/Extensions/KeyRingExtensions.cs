@@ -32,5 +32,13 @@ internal static class KeyRingExtensions
         {
             dataProtection.ProtectKeysWithCertificate(certificate);
         }
+
+        // A rotation: the keys already in Redis were encrypted with the previous certificate. Without it they could not
+        // be read, the framework would make a new key, and every login in progress (its state cookie) and every code
+        // handle not yet redeemed would fail once.
+        if (KeyRingOptions.TryLoad(section[nameof(KeyRingOptions.PreviousCertificate)], section[nameof(KeyRingOptions.PreviousCertificatePassword)]) is { } previous)
+        {
+            dataProtection.UnprotectKeysWithAnyCertificate(previous);
+        }
     }
 }

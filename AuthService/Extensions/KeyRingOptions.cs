@@ -8,6 +8,8 @@ namespace AuthService;
 /// The certificate that encrypts the Data Protection key ring at rest in Redis (<c>DataProtection__Certificate</c>,
 /// a base64 PKCS#12 file with its RSA private key, and <c>DataProtection__CertificatePassword</c> when it has one).
 /// Required when deployed; without it (local runs) the keys are stored as the framework writes them, unencrypted.
+/// <c>DataProtection__PreviousCertificate</c> (and <c>...PreviousCertificatePassword</c>) rotates it: keys the previous
+/// certificate encrypted still open, new ones are written with the current certificate.
 /// </summary>
 public sealed class KeyRingOptions
 {
@@ -16,6 +18,11 @@ public sealed class KeyRingOptions
     public string? Certificate { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>The certificate replaced by <see cref="Certificate"/>, kept to decrypt the keys it encrypted.</summary>
+    public string? PreviousCertificate { get; set; }
+
+    public string? PreviousCertificatePassword { get; set; }
 
     /// <summary>True when deployed (see <see cref="Deployment"/>): the certificate is then required.</summary>
     public bool Deployed { get; set; }
@@ -59,8 +66,19 @@ internal sealed class KeyRingOptionsValidator : IValidateOptions<KeyRingOptions>
         }
 
         using var certificate = KeyRingOptions.TryLoad(options.Certificate, options.CertificatePassword);
-        return certificate is null
-            ? ValidateOptionsResult.Fail("DataProtection__Certificate must be a base64 PKCS#12 (PFX) certificate with its RSA private key; check it and DataProtection__CertificatePassword.")
+        if (certificate is null)
+        {
+            return ValidateOptionsResult.Fail("DataProtection__Certificate must be a base64 PKCS#12 (PFX) certificate with its RSA private key; check it and DataProtection__CertificatePassword.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PreviousCertificate))
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        using var previous = KeyRingOptions.TryLoad(options.PreviousCertificate, options.PreviousCertificatePassword);
+        return previous is null
+            ? ValidateOptionsResult.Fail("DataProtection__PreviousCertificate must be a base64 PKCS#12 (PFX) certificate with its RSA private key; check it and DataProtection__PreviousCertificatePassword.")
             : ValidateOptionsResult.Success;
     }
 }

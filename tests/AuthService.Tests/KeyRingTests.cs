@@ -51,4 +51,47 @@ public sealed class KeyRingTests(RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.BadRequest, onOther.StatusCode);
         Assert.Equal("invalid_request", (await onOther.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task AfterACertificateRotationThePreviousCertificateStillOpensTheKeysItEncrypted()
+    {
+        await redis.Redis.GetDatabase().KeyDeleteAsync(AuthDefaults.DataProtectionKeysRedisKey);
+        var oldCertificate = TestCertificate.New("CN=key ring before the rotation");
+        var newCertificate = TestCertificate.New("CN=key ring after the rotation");
+        using var before = new AuthServiceHost(redis, "Production", AuthServiceHost.DeployedSettings(oldCertificate));
+        using var beforeClient = before.CreateBareClient();
+        var opened = await AuthServiceHost.AuthorizeAsync(beforeClient);
+        var refused = await AuthServiceHost.AuthorizeAsync(beforeClient);
+        var ringBefore = await redis.Redis.GetDatabase().ListLengthAsync(AuthDefaults.DataProtectionKeysRedisKey);
+
+        var rotatedSettings = new Dictionary<string, string?>(AuthServiceHost.DeployedSettings(newCertificate)) { ["DataProtection:PreviousCertificate"] = oldCertificate };
+        using var rotated = new AuthServiceHost(redis, "Production", rotatedSettings);
+        using var rotatedClient = rotated.CreateBareClient();
+        using var onRotated = await rotatedClient.SendAsync(AuthServiceHost.Callback("aPrx-a-code", opened.State, opened.Cookie));
+        // The rotated instance read the ring: it did not have to make a key of its own.
+        var ringAfterRotated = await redis.Redis.GetDatabase().ListLengthAsync(AuthDefaults.DataProtectionKeysRedisKey);
+
+        using var withoutPrevious = new AuthServiceHost(redis, "Production", AuthServiceHost.DeployedSettings(newCertificate));
+        using var withoutPreviousClient = withoutPrevious.CreateBareClient();
+        using var onWithoutPrevious = await withoutPreviousClient.SendAsync(AuthServiceHost.Callback("aPrx-a-code", refused.State, refused.Cookie));
+
+        Assert.True(onRotated.StatusCode == HttpStatusCode.OK, $"The rotated instance refused a cookie of before the rotation: {await onRotated.Content.ReadAsStringAsync()}");
+        Assert.Equal(ringBefore, ringAfterRotated);
+        Assert.Equal(HttpStatusCode.BadRequest, onWithoutPrevious.StatusCode);
+    }
+
+    [Fact]
+    public void AnUnreadablePreviousCertificateStopsAtStartNamingTheSetting()
+    {
+        var result = new KeyRingOptionsValidator().Validate(null, new KeyRingOptions
+        {
+            Deployed = true,
+            Certificate = TestCertificate.Base64Pfx,
+            PreviousCertificate = "bm90IGEgY2VydGlmaWNhdGU=",
+        });
+
+        Assert.True(result.Failed);
+        Assert.StartsWith("DataProtection__PreviousCertificate must be a base64 PKCS#12", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("bm90IGEgY2VydGlmaWNhdGU=", result.FailureMessage, StringComparison.Ordinal);
+    }
 }
