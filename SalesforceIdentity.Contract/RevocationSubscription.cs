@@ -22,6 +22,7 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
 
     private readonly RedisChannel _channel = RedisChannel.Literal(Revocations.Channel);
     private readonly CancellationTokenSource _stopping = new();
+    private int _stopped;
     private int _subscribed;
     private int _state = Unknown;
 
@@ -36,7 +37,13 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
     /// <summary>Unsubscribes (the caller stops trusting what it cached itself); never fails the host that stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        // The host may dispose its services before (or while) it stops them, as when a stop outlasts its time: the
+        // retries are ended once, by whichever comes first.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _stopping.CancelAsync();
+        }
+
         redis.ConnectionFailed -= OnConnectionFailed;
         redis.ConnectionRestored -= OnConnectionRestored;
         try
@@ -82,7 +89,7 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
         {
             await Task.Delay(RetryInterval, _stopping.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             return;
         }
@@ -112,8 +119,18 @@ public sealed class RevocationSubscription(IConnectionMultiplexer redis, Action<
         }
     }
 
-    /// <summary>Ends the retries; call after <see cref="StopAsync"/>.</summary>
-    public void Dispose() => _stopping.Dispose();
+    /// <summary>Ends the retries, whether or not <see cref="StopAsync"/> ran; stopping afterwards still unsubscribes.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+
+        redis.ConnectionFailed -= OnConnectionFailed;
+        redis.ConnectionRestored -= OnConnectionRestored;
+        _stopping.Dispose();
+    }
 
     // StackExchange.Redis resubscribes by itself on reconnect; a subscription that never succeeded is made here.
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = TrySubscribeAsync();
