@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace AuthService.Tokens;
 
 /// <summary>
@@ -13,13 +11,12 @@ namespace AuthService.Tokens;
 /// </summary>
 public sealed class RevocationMemory(TimeProvider time)
 {
-    /// <summary>Salesforce's longest session: no access token outlives it, so neither must its revocation.</summary>
-    public static readonly TimeSpan RememberFor = TimeSpan.FromHours(24);
+    /// <summary>No access token outlives Salesforce's longest session, so neither must its revocation.</summary>
+    public static readonly TimeSpan RememberFor = RevokedTokenSet.LongestTokenLife;
 
     private const int PruneEvery = 1024;
 
-    // Keyed by the 32-byte hash, not its 71-character cache key: a day of revocations stays small.
-    private readonly ConcurrentDictionary<TokenHash, long> _revoked = new();
+    private readonly RevokedTokenSet _revoked = new(time);
     private long _trustFrom = long.MaxValue;
     private int _sincePrune;
 
@@ -28,11 +25,10 @@ public sealed class RevocationMemory(TimeProvider time)
 
     public void Revoked(TokenHash key)
     {
-        var now = time.GetUtcNow();
-        _revoked[key] = (now + RememberFor).ToUnixTimeMilliseconds();
+        _revoked.Add(key);
         if (Interlocked.Increment(ref _sincePrune) % PruneEvery == 0)
         {
-            Prune(now.ToUnixTimeMilliseconds());
+            _revoked.Prune();
         }
     }
 
@@ -47,8 +43,7 @@ public sealed class RevocationMemory(TimeProvider time)
 
     public bool IsRevoked(string cacheKey) => TokenHash.TryParseCacheKey(cacheKey, out var key) && IsRevoked(key);
 
-    public bool IsRevoked(TokenHash key) =>
-        _revoked.TryGetValue(key, out var until) && until > time.GetUtcNow().ToUnixTimeMilliseconds();
+    public bool IsRevoked(TokenHash key) => _revoked.Contains(key);
 
     /// <summary>True when a validation cached at <paramref name="cachedAt"/> (Unix ms) cannot predate an unheard revocation.</summary>
     public bool Trusts(long cachedAt) => cachedAt >= TrustFrom;
@@ -58,15 +53,4 @@ public sealed class RevocationMemory(TimeProvider time)
 
     /// <summary>Revocations may be missed from now on: no cached validation is trusted until listening again.</summary>
     public void StopListening() => Interlocked.Exchange(ref _trustFrom, long.MaxValue);
-
-    private void Prune(long now)
-    {
-        foreach (var (key, until) in _revoked)
-        {
-            if (until <= now)
-            {
-                _revoked.TryRemove(new KeyValuePair<TokenHash, long>(key, until));
-            }
-        }
-    }
 }

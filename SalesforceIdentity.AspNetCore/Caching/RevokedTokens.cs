@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SalesforceIdentity.Contract;
 
 namespace SalesforceIdentity.AspNetCore.Caching;
@@ -10,54 +9,30 @@ namespace SalesforceIdentity.AspNetCore.Caching;
 /// </summary>
 internal sealed class RevokedTokens : IDisposable
 {
-    /// <summary>Salesforce's longest session timeout (24 h): no access token outlives it.</summary>
-    public static readonly TimeSpan LongestTokenLife = TimeSpan.FromHours(24);
-
     /// <summary>Past this many, in-process checks stop (the AuthService is asked) until older entries expire.</summary>
     public const int Capacity = 1_000_000;
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<TokenHash, long> _untilTicks = new();
-    private readonly TimeProvider _time;
+    private readonly RevokedTokenSet _revoked;
     private readonly ITimer _sweeper;
 
     public RevokedTokens(TimeProvider time)
     {
-        _time = time;
-        _sweeper = time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+        _revoked = new RevokedTokenSet(time);
+        _sweeper = time.CreateTimer(_ => _revoked.Prune(), null, SweepInterval, SweepInterval);
     }
 
     /// <summary>True when no more revocations can be kept: nothing may then be trusted without the AuthService.</summary>
-    public bool IsFull => _untilTicks.Count >= Capacity && Sweep() >= Capacity;
+    public bool IsFull => _revoked.Count >= Capacity && _revoked.Prune() >= Capacity;
 
-    /// <summary>Remembers a revocation until <paramref name="expiresAt"/>, or for <see cref="LongestTokenLife"/> when that is unknown.</summary>
-    public void Add(TokenHash token, DateTimeOffset? expiresAt)
-    {
-        var now = _time.GetUtcNow();
-        var until = expiresAt is { } known && known < now + LongestTokenLife ? known : now + LongestTokenLife;
-        _untilTicks[token] = until.UtcTicks;
-    }
+    /// <summary>Remembers a revocation until <paramref name="expiresAt"/>, or for Salesforce's longest session when that is unknown.</summary>
+    public void Add(TokenHash token, DateTimeOffset? expiresAt) => _revoked.Add(token, expiresAt);
 
-    public bool Contains(TokenHash token) =>
-        _untilTicks.TryGetValue(token, out var until) && _time.GetUtcNow().UtcTicks < until;
+    public bool Contains(TokenHash token) => _revoked.Contains(token);
 
     /// <summary>Whether <paramref name="token"/> was revoked; hashed only when anything was (revocations are rare).</summary>
-    public bool Contains(string token) => !_untilTicks.IsEmpty && Contains(TokenHash.Of(token));
+    public bool Contains(string token) => !_revoked.IsEmpty && Contains(TokenHash.Of(token));
 
     public void Dispose() => _sweeper.Dispose();
-
-    private int Sweep()
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        foreach (var pair in _untilTicks)
-        {
-            if (now >= pair.Value)
-            {
-                _untilTicks.TryRemove(pair);
-            }
-        }
-
-        return _untilTicks.Count;
-    }
 }
