@@ -36,6 +36,19 @@ public sealed class DeployedStartupTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public void AnUnreadablePreviousCertificateStopsAtStartNamingTheSetting()
+    {
+        var settings = new Dictionary<string, string?>(AuthServiceHost.DeployedSettings()) { ["DataProtection:PreviousCertificate"] = "bm90IGEgY2VydGlmaWNhdGU=" };
+        using var host = new AuthServiceHost(redis, "Production", settings);
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient());
+
+        Assert.StartsWith("DataProtection__PreviousCertificate must be a base64 PKCS#12", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("bm90IGEgY2VydGlmaWNhdGU=", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public async Task AllowAnyOrgSaysOnPurposeThatNoOrgListIsWanted()
     {
         var settings = new Dictionary<string, string?>(AuthServiceHost.DeployedSettings()) { ["Salesforce:AllowedOrgIds"] = null, ["Salesforce:AllowAnyOrg"] = "true" };
